@@ -1,0 +1,28 @@
+# shoal_library(NAME DEPS ...): one static library per folder, built from every
+# .cc file in that folder (not recursing), exported as shoal::NAME.
+function(shoal_library NAME)
+  cmake_parse_arguments(ARG "" "" "DEPS" ${ARGN})
+  file(GLOB _sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  list(FILTER _sources EXCLUDE REGEX "_main\\.cc$|_fuzz\\.cc$")
+  if(_sources)
+    add_library(shoal_${NAME} STATIC ${_sources})
+    target_include_directories(shoal_${NAME} PUBLIC ${PROJECT_SOURCE_DIR})
+    target_link_libraries(shoal_${NAME} PUBLIC ${ARG_DEPS})
+  else()  # headers only
+    add_library(shoal_${NAME} INTERFACE)
+    target_include_directories(shoal_${NAME} INTERFACE ${PROJECT_SOURCE_DIR})
+    target_link_libraries(shoal_${NAME} INTERFACE ${ARG_DEPS})
+  endif()
+  add_library(shoal::${NAME} ALIAS shoal_${NAME})
+endfunction()
+
+# shoal_test(NAME LABEL SOURCES... DEPS ...): a GoogleTest binary registered with ctest.
+function(shoal_test NAME)
+  cmake_parse_arguments(ARG "" "LABEL" "SOURCES;DEPS" ${ARGN})
+  add_executable(${NAME} ${ARG_SOURCES})
+  set_target_properties(${NAME} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  target_link_libraries(${NAME} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  add_test(NAME ${NAME} COMMAND ${NAME})
+  set_tests_properties(${NAME} PROPERTIES LABELS "${ARG_LABEL}"
+    ENVIRONMENT "SHOAL_SOURCE_DIR=${PROJECT_SOURCE_DIR};SHOAL_BINARY_DIR=${CMAKE_BINARY_DIR}")
+endfunction()

@@ -1,0 +1,54 @@
+#include "dhcp/ipv4_address.h"
+
+#include <arpa/inet.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace shoal::dhcp {
+
+std::optional<Ipv4Address> Ipv4Address::Parse(std::string_view text) {
+  if (text.empty() || text.size() > 15) return std::nullopt;
+  char buf[16];
+  text.copy(buf, text.size());
+  buf[text.size()] = '\0';
+  in_addr addr;
+  if (inet_pton(AF_INET, buf, &addr) != 1) return std::nullopt;
+  return Ipv4Address(ntohl(addr.s_addr));
+}
+
+Ipv4Address Ipv4Address::FromBytes(const uint8_t* p) {
+  return Ipv4Address(uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3]);
+}
+
+void Ipv4Address::ToBytes(uint8_t* p) const {
+  p[0] = value_ >> 24;
+  p[1] = value_ >> 16;
+  p[2] = value_ >> 8;
+  p[3] = value_;
+}
+
+std::string Ipv4Address::ToString() const {
+  return absl::StrCat(value_ >> 24, ".", (value_ >> 16) & 0xff, ".", (value_ >> 8) & 0xff, ".",
+                      value_ & 0xff);
+}
+
+std::optional<Ipv4Prefix> Ipv4Prefix::Parse(std::string_view text) {
+  size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  auto address = Ipv4Address::Parse(text.substr(0, slash));
+  int length = 0;
+  if (!address || !absl::SimpleAtoi(absl::string_view(text.data() + slash + 1, text.size() - slash - 1), &length) || length < 0 ||
+      length > 32) {
+    return std::nullopt;
+  }
+  Ipv4Prefix prefix{*address, static_cast<uint8_t>(length)};
+  prefix.address = Ipv4Address(address->value() & prefix.Mask());
+  return prefix;
+}
+
+std::string Ipv4Prefix::ToString() const {
+  return absl::StrCat(address.ToString(), "/", length);
+}
+
+}  // namespace shoal::dhcp

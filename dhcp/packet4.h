@@ -1,0 +1,77 @@
+// A DHCPv4 message (RFC 2131) and its wire codec.
+//
+// Parse() accepts untrusted bytes: every length is checked and any malformed
+// input yields an InvalidArgument status naming what is wrong; it never reads
+// past the buffer. Repeated options are concatenated (RFC 3396) and option
+// overload (option 52) into `file`/`sname` is honoured.
+// A Packet4 is a plain value; it is not shared between threads.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "dhcp/ipv4_address.h"
+#include "dhcp/option_codes.h"
+
+namespace shoal::dhcp {
+
+class Packet4 {
+ public:
+  // Options in the order they will be written. Codes are unique.
+  using Option = std::pair<uint8_t, std::vector<uint8_t>>;
+
+  static absl::StatusOr<Packet4> Parse(std::span<const uint8_t> wire);
+
+  // Writes the packet. Options that do not fit in `max_size` bytes (at least
+  // 576, RFC 2131 §2) go into `file` and `sname` with option overload; if they
+  // still do not fit, ResourceExhausted. The result is at least 300 bytes
+  // (the BOOTP minimum some relays insist on).
+  absl::StatusOr<std::vector<uint8_t>> Serialize(size_t max_size = 576) const;
+
+  // Option access. Get() returns nullptr when absent.
+  const std::vector<uint8_t>* GetOption(uint8_t code) const;
+  void SetOption(uint8_t code, std::vector<uint8_t> data);  // replaces or appends
+  void RemoveOption(uint8_t code);
+  const std::vector<Option>& options() const { return options_; }
+
+  // Option 53, or 0 when missing or malformed.
+  MessageType message_type() const;
+  void set_message_type(MessageType type) { SetOption(kOptionMessageType, {uint8_t(type)}); }
+
+  // chaddr truncated to hlen (at most 16 bytes).
+  std::span<const uint8_t> hw_address() const;
+  bool broadcast_flag() const { return (flags & 0x8000) != 0; }
+
+  // Short description for logs: type, xid, chaddr, ciaddr, giaddr.
+  std::string Describe() const;
+
+  uint8_t op = kBootRequest;
+  uint8_t htype = 1;
+  uint8_t hlen = 6;
+  uint8_t hops = 0;
+  uint32_t xid = 0;
+  uint16_t secs = 0;
+  uint16_t flags = 0;
+  Ipv4Address ciaddr;
+  Ipv4Address yiaddr;
+  Ipv4Address siaddr;
+  Ipv4Address giaddr;
+  std::array<uint8_t, 16> chaddr{};
+  std::array<uint8_t, 64> sname{};
+  std::array<uint8_t, 128> file{};
+
+ private:
+  std::vector<Option> options_;
+};
+
+// Sub-options of the relay agent information option (82), RFC 3046.
+// Returns InvalidArgument on a malformed option.
+absl::StatusOr<std::vector<std::pair<uint8_t, std::vector<uint8_t>>>> ParseRelayAgentInfo(
+    std::span<const uint8_t> option82);
+
+}  // namespace shoal::dhcp
