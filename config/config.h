@@ -56,6 +56,7 @@ struct Pool {
   Ipv4Address last;  // inclusive
   std::vector<OptionData> options;
   std::string client_class;  // may be empty
+  std::vector<std::string> require_client_classes;
 };
 
 struct Subnet4 {
@@ -67,7 +68,7 @@ struct Subnet4 {
   // Relay addresses (`relay.ip-addresses`) this subnet is selected by, besides
   // giaddr falling inside `prefix`. Inherited from the shared network.
   std::vector<Ipv4Address> relay_addresses;
-  std::string interface;  // inherited from the shared network; may be empty
+  std::string interface;    // inherited from the shared network; may be empty
   int shared_network = -1;  // index into Config::shared_networks, or -1
 
   // Resolved parameters (global -> shared network -> subnet).
@@ -87,12 +88,21 @@ struct Subnet4 {
   Ipv4Address next_server;
   std::string server_hostname;
   std::string boot_file_name;
+  // `client-class` (inherited from the shared network) and
+  // `require-client-classes` (this subnet's own).
+  std::string client_class;
+  std::vector<std::string> require_client_classes;
 };
 
 struct SharedNetwork {
   std::string name;
   std::vector<OptionData> options;
   std::vector<uint32_t> subnet_ids;
+  // The network's own values (already copied onto its subnets unless a
+  // subnet overrides them).
+  std::string interface;
+  std::vector<Ipv4Address> relay_addresses;
+  std::string client_class;
 };
 
 struct InterfaceSpec {
@@ -104,6 +114,11 @@ struct InterfacesConfig {
   std::vector<InterfaceSpec> interfaces;
   bool raw_sockets = true;  // "dhcp-socket-type": "raw" (Kea's default) or "udp"
   bool re_detect = true;
+  // "outbound-interface": false = "same-as-inbound" (default), true = "use-routing".
+  bool outbound_use_routing = false;
+  bool service_sockets_require_all = false;
+  uint32_t service_sockets_max_retries = 0;
+  uint32_t service_sockets_retry_wait_time = 5000;  // ms
 };
 
 // Kea's database access map (`lease-database`, `hosts-database`, ...).
@@ -120,11 +135,11 @@ struct DatabaseConfig {
 };
 
 struct ExpiredLeasesProcessing {
-  uint32_t reclaim_timer_wait_time = 10;           // s; 0 disables
-  uint32_t flush_reclaimed_timer_wait_time = 25;   // s; 0 = delete at reclamation
-  uint32_t hold_reclaimed_time = 3600;             // s
-  uint32_t max_reclaim_leases = 100;               // 0 = unlimited
-  uint32_t max_reclaim_time = 250;                 // ms; 0 = unlimited
+  uint32_t reclaim_timer_wait_time = 10;          // s; 0 disables
+  uint32_t flush_reclaimed_timer_wait_time = 25;  // s; 0 = delete at reclamation
+  uint32_t hold_reclaimed_time = 3600;            // s
+  uint32_t max_reclaim_leases = 100;              // 0 = unlimited
+  uint32_t max_reclaim_time = 250;                // ms; 0 = unlimited
   uint32_t unwarned_reclaim_cycles = 5;
 };
 
@@ -137,7 +152,7 @@ struct LoggerOutput {
 };
 
 struct LoggerConfig {
-  std::string name;  // "kea-dhcp4", "kea-dhcp4.leases", "shoal-dhcp4", ...
+  std::string name;               // "kea-dhcp4", "kea-dhcp4.leases", "shoal-dhcp4", ...
   std::string severity = "INFO";  // FATAL ERROR WARN INFO DEBUG NONE
   uint32_t debuglevel = 0;
   std::vector<LoggerOutput> outputs;
@@ -166,6 +181,42 @@ struct ControlSocketConfig {
   bool cert_required = true;
 };
 
+// `config-control`: where the shared configuration lives.
+struct ConfigControl {
+  std::vector<DatabaseConfig> config_databases;
+  uint32_t config_fetch_wait_time = 30;  // seconds
+};
+
+// `multi-threading` (Kea 2.2 defaults: disabled, auto-sized pool, queue 64).
+struct MultiThreadingConfig {
+  bool enable = false;
+  uint32_t thread_pool_size = 0;  // 0 = number of CPUs
+  uint32_t packet_queue_size = 64;
+};
+
+// A `client-classes` entry. Stored, not evaluated yet (classification is not
+// implemented); `test` is Kea's expression text.
+struct ClientClassConfig {
+  std::string name;
+  std::string test;
+  bool only_if_required = false;
+  std::vector<OptionData> options;
+  std::vector<dhcp::OptionDefinition> option_definitions;
+  Ipv4Address next_server;
+  std::string server_hostname;
+  std::string boot_file_name;
+  std::optional<uint32_t> valid_lifetime;
+  std::optional<uint32_t> min_valid_lifetime;
+  std::optional<uint32_t> max_valid_lifetime;
+};
+
+// A `hooks-libraries` entry. shoal does not load Kea hook libraries; the list
+// is kept so config-get shows it and a warning is recorded.
+struct HookLibraryConfig {
+  std::string library;
+  nlohmann::json parameters = nlohmann::json::object();
+};
+
 struct Config {
   // The `Dhcp4` map as read (comments removed), for config-get/config-write.
   nlohmann::json source = nlohmann::json::object();
@@ -185,11 +236,25 @@ struct Config {
   bool echo_client_id = true;
   std::string server_tag;
 
-  DatabaseConfig lease_database{.type = "memfile"};
+  DatabaseConfig lease_database = [] {
+    DatabaseConfig memfile;
+    memfile.type = "memfile";
+    return memfile;
+  }();
   std::vector<DatabaseConfig> hosts_databases;
   ExpiredLeasesProcessing expired_leases_processing;
   std::vector<LoggerConfig> loggers;
   std::vector<ControlSocketConfig> control_sockets;
+
+  ConfigControl config_control;
+  MultiThreadingConfig multi_threading;
+  std::string lease_checks = "warn";  // `sanity-checks.lease-checks`
+  bool ip_reservations_unique = true;
+  std::vector<ClientClassConfig> client_classes;
+  std::vector<HookLibraryConfig> hooks_libraries;
+  // Things that were accepted but are not acted upon (hooks libraries, Kea
+  // parameters shoal does not implement), for the server to log at startup.
+  std::vector<std::string> warnings;
 };
 
 }  // namespace shoal::config

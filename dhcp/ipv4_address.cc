@@ -2,13 +2,15 @@
 
 #include <arpa/inet.h>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace shoal::dhcp {
 
 std::optional<Ipv4Address> Ipv4Address::Parse(std::string_view text) {
-  if (text.empty() || text.size() > 15) return std::nullopt;
+  // inet_pton stops at a NUL, so "1.2.3.4\0junk" must be refused here.
+  if (text.empty() || text.size() > 15 || text.find('\0') != std::string_view::npos) {
+    return std::nullopt;
+  }
   char buf[16];
   text.copy(buf, text.size());
   buf[text.size()] = '\0';
@@ -37,18 +39,21 @@ std::optional<Ipv4Prefix> Ipv4Prefix::Parse(std::string_view text) {
   size_t slash = text.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
   auto address = Ipv4Address::Parse(text.substr(0, slash));
+  if (!address) return std::nullopt;
+  // One or two decimal digits, 0..32 (no sign, no spaces).
+  std::string_view digits = text.substr(slash + 1);
+  if (digits.empty() || digits.size() > 2) return std::nullopt;
   int length = 0;
-  if (!address || !absl::SimpleAtoi(absl::string_view(text.data() + slash + 1, text.size() - slash - 1), &length) || length < 0 ||
-      length > 32) {
-    return std::nullopt;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    length = length * 10 + (c - '0');
   }
+  if (length > 32) return std::nullopt;
   Ipv4Prefix prefix{*address, static_cast<uint8_t>(length)};
   prefix.address = Ipv4Address(address->value() & prefix.Mask());
   return prefix;
 }
 
-std::string Ipv4Prefix::ToString() const {
-  return absl::StrCat(address.ToString(), "/", length);
-}
+std::string Ipv4Prefix::ToString() const { return absl::StrCat(address.ToString(), "/", length); }
 
 }  // namespace shoal::dhcp

@@ -41,13 +41,11 @@ struct Ipv4Prefix {
   Ipv4Address address;
   uint8_t length = 0;
 
-  // Parses "a.b.c.d/len"; nullopt on bad syntax, length > 32 or host bits set
-  // is accepted and the host bits are cleared.
+  // Parses "a.b.c.d/len" (len: one or two decimal digits, 0..32); nullopt on
+  // bad syntax or length > 32. Host bits set are accepted and cleared.
   static std::optional<Ipv4Prefix> Parse(std::string_view text);
   uint32_t Mask() const { return length == 0 ? 0 : ~uint32_t{0} << (32 - length); }
-  bool Contains(Ipv4Address a) const {
-    return (a.value() & Mask()) == address.value();
-  }
+  bool Contains(Ipv4Address a) const { return (a.value() & Mask()) == address.value(); }
   std::string ToString() const;
   friend bool operator==(const Ipv4Prefix&, const Ipv4Prefix&) = default;
 };

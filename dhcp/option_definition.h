@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -52,7 +53,11 @@ struct OptionDefinition {
   OptionDataType type = OptionDataType::kBinary;
   bool array = false;
   std::vector<OptionDataType> record_types;  // when type == kRecord
-  std::string encapsulate;                    // option space of sub-options, may be empty
+  std::string encapsulate;                   // option space of sub-options, may be empty
+  // True for the standard options Kea lists as "managed by Kea on its own"
+  // (1, 12, 50, 51, 53, 55, 58, 59, 61, 81, 82, 90, 91, 92, 118). Kea still
+  // accepts them in `option-data`, and so does shoal; the server decides.
+  bool server_managed = false;
 };
 
 class OptionDefinitionSet {
@@ -69,7 +74,9 @@ class OptionDefinitionSet {
   absl::flat_hash_map<std::string, size_t> by_code_;  // "space/code"
 };
 
-// The standard DHCPv4 definitions (space "dhcp4").
+// The standard DHCPv4 definitions (space "dhcp4"), plus Kea's DOCSIS 3.0
+// vendor definitions (oro 1, tftp-servers 2) in spaces "docsis3-v4" and
+// "vendor-4491".
 OptionDefinitionSet StandardDhcp4OptionDefinitions();
 
 // Encodes Kea's CSV text form ("192.0.2.1, 192.0.2.2", "true", "example.org")
@@ -83,6 +90,13 @@ absl::StatusOr<std::vector<uint8_t>> ParseHexData(std::string_view hex);
 // Wire bytes back to Kea's CSV text (for config-get and logs); falls back to
 // hex when the bytes do not match the definition.
 std::string FormatOptionData(const OptionDefinition& definition, std::span<const uint8_t> data);
+// Like FormatOptionData, but nullopt instead of the hex fallback.
+std::optional<std::string> TryFormatOptionDataCsv(const OptionDefinition& definition,
+                                                  std::span<const uint8_t> data);
+// Binary text as Kea accepts it for `csv-format: false` data, identifiers
+// and binary fields: hex as in ParseHexData, or a single-quoted literal
+// ("'some text'", taken byte for byte without the quotes).
+absl::StatusOr<std::vector<uint8_t>> ParseBinaryData(std::string_view text);
 // Lowercase colon-separated hex ("01:02:0a"), as Kea prints hw addresses.
 std::string ToColonHex(std::span<const uint8_t> data);
 

@@ -4,6 +4,13 @@
 // input yields an InvalidArgument status naming what is wrong; it never reads
 // past the buffer. Repeated options are concatenated (RFC 3396) and option
 // overload (option 52) into `file`/`sname` is honoured.
+//
+// Option 52 belongs to the codec: Parse() consumes it (the overloaded
+// `file`/`sname` fields come back zeroed, their options merged into
+// options()), and Serialize() ignores a stored option 52 and writes its own
+// when it needs overload. Option 53, when present, is always options()[0].
+// Hence Parse(Serialize(p)) == p for every packet Serialize() accepts,
+// except that with overload the options may come back in another order.
 // A Packet4 is a plain value; it is not shared between threads.
 #pragma once
 
@@ -27,15 +34,28 @@ class Packet4 {
 
   static absl::StatusOr<Packet4> Parse(std::span<const uint8_t> wire);
 
+  // Fixed-header layout (RFC 2131 §2).
+  static constexpr size_t kSnameOffset = 44;
+  static constexpr size_t kFileOffset = 108;
+  static constexpr size_t kCookieOffset = 236;
+  static constexpr size_t kOptionsOffset = 240;  // smallest valid message
+  static constexpr size_t kMinSerializedSize = 300;
+  static constexpr size_t kMinMaxSize = 576;
+
   // Writes the packet. Options that do not fit in `max_size` bytes (at least
-  // 576, RFC 2131 §2) go into `file` and `sname` with option overload; if they
-  // still do not fit, ResourceExhausted. The result is at least 300 bytes
-  // (the BOOTP minimum some relays insist on).
+  // 576, RFC 2131 §2; smaller values are raised to 576) go into `file` and
+  // `sname` with option overload, but only into a field that is all zero (a
+  // boot file or server name is never overwritten); if they still do not fit,
+  // ResourceExhausted. Options longer than 255 bytes are split into several
+  // instances (RFC 3396). The result is at least 300 bytes (the BOOTP minimum
+  // some relays insist on). InvalidArgument if hlen > 16 or an option has
+  // code 0 (PAD) or 255 (END).
   absl::StatusOr<std::vector<uint8_t>> Serialize(size_t max_size = 576) const;
 
   // Option access. Get() returns nullptr when absent.
   const std::vector<uint8_t>* GetOption(uint8_t code) const;
-  void SetOption(uint8_t code, std::vector<uint8_t> data);  // replaces or appends
+  // Replaces or appends (option 53 is inserted first).
+  void SetOption(uint8_t code, std::vector<uint8_t> data);
   void RemoveOption(uint8_t code);
   const std::vector<Option>& options() const { return options_; }
 
@@ -64,6 +84,9 @@ class Packet4 {
   std::array<uint8_t, 16> chaddr{};
   std::array<uint8_t, 64> sname{};
   std::array<uint8_t, 128> file{};
+
+  // Field-by-field, options in order.
+  friend bool operator==(const Packet4&, const Packet4&) = default;
 
  private:
   std::vector<Option> options_;

@@ -1,0 +1,398 @@
+#include "server/dhcp4_server.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <ctime>
+#include <future>
+
+#include "absl/hash/hash.h"
+#include "absl/strings/str_cat.h"
+#include "boost/asio/executor_work_guard.hpp"
+#include "boost/asio/post.hpp"
+#include "boost/asio/posix/stream_descriptor.hpp"
+#include "boost/asio/signal_set.hpp"
+#include "boost/asio/steady_timer.hpp"
+#include "config/dhcp4_parser.h"
+#include "lease_backend/memfile_lease_store.h"
+
+namespace shoal::server {
+namespace {
+
+// Messages waiting for one worker beyond which new ones are dropped, so a
+// flood cannot grow memory without bound (clients retransmit).
+constexpr int kMaxPendingPerWorker = 4096;
+constexpr size_t kReceiveBuffer = 4096;
+constexpr int kMaxReadsPerWakeup = 256;
+
+int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+bool SameLeaseDatabase(const config::DatabaseConfig& a, const config::DatabaseConfig& b) {
+  return a.type == b.type && a.name == b.name && a.persist == b.persist && a.raw == b.raw;
+}
+
+}  // namespace
+
+struct Dhcp4Server::Worker {
+  boost::asio::io_context io{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard =
+      boost::asio::make_work_guard(io);
+  std::atomic<int> pending{0};
+};
+
+struct Dhcp4Server::ListenSocket {
+  ListenSocket(boost::asio::io_context& io, std::unique_ptr<PacketSocket> s, int index,
+               std::optional<dhcp::Ipv4Address> address)
+      : socket(std::move(s)), descriptor(io, dup(socket->fd())), ifindex(index),
+        configured_address(address) {}
+  std::unique_ptr<PacketSocket> socket;
+  boost::asio::posix::stream_descriptor descriptor;
+  int ifindex;
+  std::optional<dhcp::Ipv4Address> configured_address;  // Kea's "eth0/192.0.2.1"
+};
+
+Dhcp4Server::Dhcp4Server(ServerOptions options, const BackendRegistry& backends,
+                         std::shared_ptr<spdlog::logger> log)
+    : options_(std::move(options)),
+      backends_(backends),
+      log_(std::move(log)),
+      processor_(counters_, options_.ports, *log_) {}
+
+Dhcp4Server::~Dhcp4Server() {
+  io_.stop();
+  maintenance_.stop();
+  for (auto& w : workers_) w->io.stop();
+  for (std::thread& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Dhcp4Server>> Dhcp4Server::Create(
+    ServerOptions options, std::shared_ptr<const config::Config> config,
+    const BackendRegistry& backends, std::shared_ptr<spdlog::logger> log) {
+  std::unique_ptr<Dhcp4Server> server(new Dhcp4Server(std::move(options), backends, log));
+  auto leases = backends.OpenLeaseStore(config->lease_database);
+  if (!leases.ok()) return leases.status();
+  auto context = ServingContext::Create(config, *leases);
+  if (!context.ok()) return context.status();
+  server->context_.store(*context);
+  auto interfaces = InterfaceTable::Load();
+  if (!interfaces.ok()) return interfaces.status();
+  server->interfaces_.store(std::make_shared<const InterfaceTable>(std::move(*interfaces)));
+  if (absl::Status s = server->OpenSockets(*config); !s.ok()) return s;
+
+  size_t workers = server->options_.workers;
+  if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
+  for (size_t i = 0; i < workers; ++i) server->workers_.push_back(std::make_unique<Worker>());
+  server->start_time_ = server->reconfigure_time_ = Now();
+  return server;
+}
+
+absl::Status Dhcp4Server::OpenSockets(const config::Config& config) {
+  auto table = interfaces_.load();
+  struct Wanted {
+    const NetworkInterface* interface;
+    std::optional<dhcp::Ipv4Address> address;
+  };
+  std::vector<Wanted> wanted;
+  for (const config::InterfaceSpec& spec : config.interfaces.interfaces) {
+    if (spec.name == "*") {
+      for (const NetworkInterface& i : table->all()) {
+        if (i.up && !i.loopback && !i.addresses.empty()) wanted.push_back({&i, std::nullopt});
+      }
+      continue;
+    }
+    const NetworkInterface* i = table->FindByName(spec.name);
+    if (i == nullptr) {
+      log_->warn("interfaces-config: interface '{}' does not exist; not listening on it",
+                 spec.name);
+      continue;
+    }
+    wanted.push_back({i, spec.address});
+  }
+  std::vector<std::shared_ptr<ListenSocket>> opened;
+  for (const Wanted& w : wanted) {
+    auto socket = PacketSocket::Open(w.interface->name, dhcp::Ipv4Address(), options_.ports.server);
+    if (!socket.ok()) {
+      return absl::Status(socket.status().code(),
+                          absl::StrCat("cannot listen for DHCPv4 on ", w.interface->name, ": ",
+                                       socket.status().message()));
+    }
+    opened.push_back(
+        std::make_shared<ListenSocket>(io_, std::move(*socket), w.interface->index, w.address));
+    log_->info("listening on {} port {}", w.interface->name, options_.ports.server);
+  }
+  if (opened.empty()) {
+    log_->warn("no interface to listen on: check interfaces-config; the node answers commands only");
+  }
+  for (auto& s : sockets_) s->descriptor.cancel();
+  sockets_ = std::move(opened);
+  return absl::OkStatus();
+}
+
+void Dhcp4Server::StartReceiving(const std::shared_ptr<ListenSocket>& socket) {
+  socket->descriptor.async_wait(boost::asio::posix::descriptor_base::wait_read,
+                                [this, socket](const boost::system::error_code& ec) {
+                                  if (ec) return;  // cancelled: the socket was replaced
+                                  DrainSocket(socket);
+                                  StartReceiving(socket);
+                                });
+}
+
+void Dhcp4Server::DrainSocket(const std::shared_ptr<ListenSocket>& socket) {
+  uint8_t buffer[kReceiveBuffer];
+  for (int i = 0; i < kMaxReadsPerWakeup; ++i) {
+    auto datagram = socket->socket->Receive(buffer);
+    if (!datagram.ok()) {
+      if (!absl::IsUnavailable(datagram.status())) {
+        log_->warn("{}", datagram.status().ToString());
+      }
+      return;
+    }
+    HandleDatagram(socket, std::vector<uint8_t>(buffer, buffer + datagram->size), *datagram);
+  }
+}
+
+void Dhcp4Server::HandleDatagram(const std::shared_ptr<ListenSocket>& socket,
+                                 std::vector<uint8_t> data, const ReceivedDatagram& meta) {
+  // Route by chaddr (bytes 28..43) so one client's messages stay in order.
+  size_t hash = data.size() >= 44
+                    ? absl::HashOf(std::string_view(reinterpret_cast<char*>(data.data()) + 28, 16))
+                    : 0;
+  Worker& worker = *workers_[hash % workers_.size()];
+  if (worker.pending.load(std::memory_order_relaxed) >= kMaxPendingPerWorker) {
+    counters_.Increment(PacketCounter::kReceived);
+    counters_.Increment(PacketCounter::kReceiveDrop);
+    return;
+  }
+  worker.pending.fetch_add(1, std::memory_order_relaxed);
+  boost::asio::post(worker.io, [this, &worker, socket, data = std::move(data), meta]() {
+    worker.pending.fetch_sub(1, std::memory_order_relaxed);
+    auto packet = dhcp::Packet4::Parse(data);
+    if (!packet.ok()) {
+      counters_.Increment(PacketCounter::kReceived);
+      counters_.Increment(PacketCounter::kParseFailed);
+      log_->debug("malformed packet from {}:{}: {}", meta.source.ToString(), meta.source_port,
+                  std::string(packet.status().message()));
+      return;
+    }
+    ReceiveInfo info{.ifindex = meta.ifindex,
+                     .interface_name = socket->socket->interface(),
+                     .source = meta.source,
+                     .source_port = meta.source_port,
+                     .destination = meta.destination};
+    if (socket->configured_address) {
+      info.interface_addresses.push_back(*socket->configured_address);
+    } else if (const NetworkInterface* i = interfaces_.load()->FindByIndex(meta.ifindex)) {
+      info.interface_addresses = i->addresses;
+    }
+    std::shared_ptr<ServingContext> context = context_.load();
+    std::optional<Reply> reply = processor_.Process(*context, *packet, info, Now());
+    if (!reply) return;
+    size_t max_size = 576;
+    if (const auto* mms = packet->GetOption(dhcp::kOptionMaxMessageSize); mms && mms->size() == 2) {
+      max_size = std::clamp<size_t>(size_t{(*mms)[0]} << 8 | (*mms)[1], 576, 1500);
+    }
+    SendReply(*socket, *reply, max_size);
+  });
+}
+
+void Dhcp4Server::SendReply(ListenSocket& socket, Reply& reply, size_t max_size) {
+  auto wire = reply.packet.Serialize(max_size);
+  if (!wire.ok()) {
+    log_->error("cannot encode reply {}: {}", reply.packet.Describe(), wire.status().ToString());
+    return;
+  }
+  ReplyRoute& route = reply.route;
+  if (route.needs_arp_entry) {
+    absl::Status arp = socket.socket->AddArpEntry(route.address, route.hw_address);
+    if (!arp.ok()) {
+      log_->debug("{}; broadcasting the reply instead", arp.ToString());
+      route.address = dhcp::Ipv4Address(0xffffffff);
+    }
+  }
+  absl::Status sent =
+      socket.socket->Send(*wire, route.address, route.port, route.ifindex, route.source);
+  if (!sent.ok()) {
+    log_->warn("reply {} not sent: {}", reply.packet.Describe(), sent.ToString());
+    return;
+  }
+  counters_.Increment(PacketCounter::kSent);
+}
+
+absl::Status Dhcp4Server::Reconfigure(std::shared_ptr<const config::Config> config) {
+  std::lock_guard lock(reconfigure_mu_);
+  std::shared_ptr<ServingContext> current = context_.load();
+  std::shared_ptr<lease_backend::LeaseStore> leases = current->leases_ptr();
+  if (!SameLeaseDatabase(current->config().lease_database, config->lease_database)) {
+    (void)leases->Flush();
+    auto opened = backends_.OpenLeaseStore(config->lease_database);
+    if (!opened.ok()) return opened.status();
+    leases = *opened;
+  }
+  auto context = ServingContext::Create(config, leases);
+  if (!context.ok()) return context.status();
+  auto interfaces = InterfaceTable::Load();
+  if (!interfaces.ok()) return interfaces.status();
+  interfaces_.store(std::make_shared<const InterfaceTable>(std::move(*interfaces)));
+
+  // Sockets belong to the I/O thread: reopen them there.
+  std::promise<absl::Status> opened;
+  boost::asio::post(io_, [&] {
+    absl::Status s = OpenSockets(*config);
+    if (s.ok()) {
+      for (auto& socket : sockets_) StartReceiving(socket);
+    }
+    opened.set_value(s);
+  });
+  absl::Status sockets = opened.get_future().get();
+  if (!sockets.ok()) return sockets;
+  context_.store(*context);
+  reconfigure_time_ = Now();
+  log_->info("configuration applied: {} subnets", config->subnets.size());
+  return absl::OkStatus();
+}
+
+absl::Status Dhcp4Server::ReloadConfigFile() {
+  auto config = config::ParseDhcp4ConfigFile(options_.config_file);
+  if (!config.ok()) return config.status();
+  return Reconfigure(std::make_shared<const config::Config>(std::move(*config)));
+}
+
+void Dhcp4Server::RunReclamation(int64_t now, bool remove, size_t limit) {
+  std::shared_ptr<ServingContext> context = context_.load();
+  lease_backend::LeaseStore& leases = context->leases();
+  auto expired = leases.GetExpired(now, limit == 0 ? SIZE_MAX : limit);
+  if (!expired.ok()) {
+    log_->error("lease reclamation: {}", expired.status().ToString());
+    return;
+  }
+  size_t reclaimed = 0;
+  for (const lease_backend::Lease4& lease : *expired) {
+    absl::Status s;
+    if (remove || lease.state == lease_backend::LeaseState::kDeclined) {
+      s = leases.Delete(lease.address, lease.expire());
+    } else {
+      lease_backend::Lease4 updated = lease;
+      updated.state = lease_backend::LeaseState::kExpiredReclaimed;
+      updated.hostname.clear();
+      updated.fqdn_fwd = updated.fqdn_rev = false;
+      s = leases.Update(updated, lease.expire());
+    }
+    if (s.ok()) {
+      context->MarkFree(lease.address);
+      ++reclaimed;
+    } else if (!absl::IsAborted(s) && !absl::IsNotFound(s)) {
+      log_->error("reclaiming lease {}: {}", lease.address.ToString(), s.ToString());
+    }
+  }
+  if (reclaimed > 0) log_->info("reclaimed {} expired leases", reclaimed);
+}
+
+absl::Status Dhcp4Server::ReclaimExpiredLeases(bool remove) {
+  std::promise<void> done;
+  boost::asio::post(maintenance_, [&] {
+    RunReclamation(Now(), remove, 0);
+    done.set_value();
+  });
+  done.get_future().wait();
+  return absl::OkStatus();
+}
+
+void Dhcp4Server::ScheduleMaintenance() {
+  auto timer = std::make_shared<boost::asio::steady_timer>(maintenance_);
+  auto last_reclaim = std::make_shared<int64_t>(Now());
+  auto tick = std::make_shared<std::function<void()>>();
+  *tick = [this, timer, last_reclaim, tick] {
+    timer->expires_after(std::chrono::seconds(1));
+    timer->async_wait([this, timer, last_reclaim, tick](const boost::system::error_code& ec) {
+      if (ec) return;
+      const int64_t now = Now();
+      std::shared_ptr<ServingContext> context = context_.load();
+      const config::Config& config = context->config();
+      const config::ExpiredLeasesProcessing& elp = config.expired_leases_processing;
+      for (const OfferBook::Offer& offer : context->offers().TakeExpired(now)) {
+        auto lease = context->leases().Get(offer.address);
+        if (lease.ok() && !(lease->has_value() && !(*lease)->expired(now))) {
+          context->MarkFree(offer.address);
+        }
+      }
+      if (elp.reclaim_timer_wait_time > 0 &&
+          now - *last_reclaim >= int64_t{elp.reclaim_timer_wait_time}) {
+        RunReclamation(now, elp.flush_reclaimed_timer_wait_time == 0, elp.max_reclaim_leases);
+        *last_reclaim = Now();
+      }
+      if (elp.flush_reclaimed_timer_wait_time > 0 &&
+          now - last_flush_ >= int64_t{elp.flush_reclaimed_timer_wait_time}) {
+        auto flushed =
+            context->leases().DeleteReclaimedBefore(now - int64_t{elp.hold_reclaimed_time});
+        if (!flushed.ok()) log_->error("flushing reclaimed leases: {}", flushed.status().ToString());
+        last_flush_ = now;
+      }
+      const config::DatabaseConfig& db = config.lease_database;
+      if (db.type == "memfile" && db.persist && db.lfc_interval > 0 &&
+          now - last_lfc_ >= int64_t{db.lfc_interval}) {
+        if (last_lfc_ != 0) {
+          auto* memfile = dynamic_cast<lease_backend::MemfileLeaseStore*>(&context->leases());
+          if (memfile != nullptr) {
+            absl::Status s = memfile->RunLeaseFileCleanup();
+            if (!s.ok()) log_->error("lease file cleanup: {}", s.ToString());
+            else log_->info("lease file cleanup done");
+          }
+        }
+        last_lfc_ = now;
+      }
+      (*tick)();
+    });
+  };
+  (*tick)();
+}
+
+void Dhcp4Server::WaitForSignals() {
+  auto signals = std::make_shared<boost::asio::signal_set>(io_, SIGTERM, SIGINT, SIGHUP);
+  signals->async_wait([this, signals](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    if (signo == SIGHUP) {
+      log_->info("SIGHUP: reloading {}", options_.config_file);
+      boost::asio::post(maintenance_, [this] {
+        absl::Status s = ReloadConfigFile();
+        if (!s.ok()) log_->error("configuration reload failed, keeping the old one: {}", s.ToString());
+      });
+      WaitForSignals();
+      return;
+    }
+    log_->info("{}: shutting down", strsignal(signo));
+    Shutdown(0);
+  });
+}
+
+void Dhcp4Server::Shutdown(int exit_code) {
+  exit_code_ = exit_code;
+  io_.stop();
+}
+
+int Dhcp4Server::Run() {
+  for (auto& worker : workers_) {
+    threads_.emplace_back([&w = *worker] { w.io.run(); });
+  }
+  auto maintenance_guard = boost::asio::make_work_guard(maintenance_);
+  ScheduleMaintenance();
+  threads_.emplace_back([this] { maintenance_.run(); });
+  WaitForSignals();
+  for (auto& socket : sockets_) StartReceiving(socket);
+  log_->info("shoal-dhcp4 serving with {} workers", workers_.size());
+
+  io_.run();
+
+  // Stop taking packets, let the workers finish what they hold, then flush.
+  for (auto& worker : workers_) worker->guard.reset();
+  maintenance_.stop();
+  for (std::thread& t : threads_) t.join();
+  threads_.clear();
+  absl::Status flushed = context_.load()->leases().Flush();
+  if (!flushed.ok()) log_->error("flushing leases at shutdown: {}", flushed.ToString());
+  log_->info("shoal-dhcp4 stopped");
+  return exit_code_;
+}
+
+}  // namespace shoal::server

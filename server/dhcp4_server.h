@@ -1,0 +1,103 @@
+// Dhcp4Server: one shoal-dhcp4 node at run time.
+//
+// Threads:
+//  - the I/O thread runs packet sockets (Boost.Asio), signals and timers; it
+//    only reads datagrams and hands them on, it never touches a store;
+//  - N workers process messages; all messages of one client (by chaddr) go to
+//    the same worker, so one client's messages are handled in order;
+//  - a maintenance thread reclaims expired leases, releases stale offers and
+//    runs lease file cleanup, so none of that stalls the packet path.
+// Configuration is a ServingContext snapshot swapped atomically: a new one is
+// built and validated completely first; a bad one is rejected and the old
+// one keeps serving.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "boost/asio/io_context.hpp"
+#include "config/config.h"
+#include "server/backend_registry.h"
+#include "server/dhcp4_processor.h"
+#include "server/interface_table.h"
+#include "server/packet_counters.h"
+#include "server/packet_socket.h"
+#include "server/serving_context.h"
+#include "spdlog/logger.h"
+
+namespace shoal::server {
+
+struct ServerOptions {
+  std::string config_file;  // -c, re-read on SIGHUP and config-reload
+  Ports ports;              // -p, -P
+  bool debug = false;       // -d
+  size_t workers = 0;       // 0 = multi-threading.thread-pool-size or the core count
+};
+
+class Dhcp4Server {
+ public:
+  static absl::StatusOr<std::unique_ptr<Dhcp4Server>> Create(
+      ServerOptions options, std::shared_ptr<const config::Config> config,
+      const BackendRegistry& backends, std::shared_ptr<spdlog::logger> log);
+  ~Dhcp4Server();
+
+  // Serves until Shutdown() or SIGTERM/SIGINT; returns the exit code.
+  int Run();
+  void Shutdown(int exit_code);
+
+  // Validates `config` completely, opens what it needs, then swaps it in.
+  // On error nothing changes and the old configuration keeps serving.
+  absl::Status Reconfigure(std::shared_ptr<const config::Config> config);
+  // Re-reads the -c file and reconfigures (SIGHUP, config-reload).
+  absl::Status ReloadConfigFile();
+  // Reclaims every expired lease now (`leases-reclaim`).
+  absl::Status ReclaimExpiredLeases(bool remove);
+
+  std::shared_ptr<ServingContext> context() const { return context_.load(); }
+  const PacketCounters& counters() const { return counters_; }
+  int64_t start_time() const { return start_time_; }
+  int64_t last_reconfigure_time() const { return reconfigure_time_.load(); }
+
+ private:
+  struct Worker;
+  struct ListenSocket;
+
+  Dhcp4Server(ServerOptions options, const BackendRegistry& backends,
+              std::shared_ptr<spdlog::logger> log);
+
+  absl::Status OpenSockets(const config::Config& config);
+  void StartReceiving(const std::shared_ptr<ListenSocket>& socket);
+  void DrainSocket(const std::shared_ptr<ListenSocket>& socket);
+  void HandleDatagram(const std::shared_ptr<ListenSocket>& socket, std::vector<uint8_t> data,
+                      const ReceivedDatagram& meta);
+  void SendReply(ListenSocket& socket, Reply& reply, size_t max_size);
+  void WaitForSignals();
+  void ScheduleMaintenance();
+  void RunReclamation(int64_t now, bool remove, size_t limit);
+
+  ServerOptions options_;
+  const BackendRegistry& backends_;
+  std::shared_ptr<spdlog::logger> log_;
+  PacketCounters counters_;
+  Dhcp4Processor processor_;
+  std::atomic<std::shared_ptr<ServingContext>> context_;
+  std::atomic<std::shared_ptr<const InterfaceTable>> interfaces_;
+  std::mutex reconfigure_mu_;
+
+  boost::asio::io_context io_;
+  boost::asio::io_context maintenance_;
+  std::vector<std::shared_ptr<ListenSocket>> sockets_;  // I/O thread only
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::thread> threads_;
+  std::atomic<int> exit_code_{0};
+  int64_t start_time_ = 0;
+  std::atomic<int64_t> reconfigure_time_{0};
+  int64_t last_lfc_ = 0;
+  int64_t last_flush_ = 0;
+};
+
+}  // namespace shoal::server

@@ -1,0 +1,77 @@
+// FreeAddressMap: which addresses of a subnet's pools are free to hand out,
+// kept in memory as one bit per address, so allocation never scans the lease
+// store. Finding a free address scans 64 addresses per machine word, starting
+// after the last one handed out (an iterative allocator, as Kea's default).
+//
+// An address is "used" while it is leased (state default or declined),
+// reserved for a host, or offered to a client. The map is a cache of that
+// truth: the lease store stays authoritative, and a lost race (the store says
+// an address the map thought free is taken) is repaired by MarkUsed().
+//
+// Thread-safe: one mutex per map (one map per subnet).
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "config/config.h"
+
+namespace shoal::server {
+
+class FreeAddressMap {
+ public:
+  explicit FreeAddressMap(const config::Subnet4& subnet);
+
+  // Takes the next free address from the pools a client may use (pools with
+  // a client-class are skipped unless `class_allowed` says yes) and marks it
+  // used. nullopt when every pool is full.
+  template <typename ClassAllowed>
+  std::optional<dhcp::Ipv4Address> Take(ClassAllowed class_allowed);
+  std::optional<dhcp::Ipv4Address> Take() {
+    return Take([](const std::string&) { return false; });
+  }
+  // Marks `address` used if it is free; false if it was already used or is
+  // outside every pool.
+  bool TryTake(dhcp::Ipv4Address address);
+
+  void MarkUsed(dhcp::Ipv4Address address);
+  void MarkFree(dhcp::Ipv4Address address);
+  bool InPool(dhcp::Ipv4Address address) const;
+  // The pool holding `address`, or nullptr.
+  const config::Pool* PoolOf(dhcp::Ipv4Address address) const;
+
+  uint64_t total() const { return total_; }
+  uint64_t free() const;
+
+ private:
+  struct PoolBits {
+    const config::Pool* pool;
+    uint32_t first;
+    uint32_t last;
+    std::vector<uint64_t> used;  // bit i = address first + i
+    uint32_t cursor = 0;         // next offset to try
+    uint64_t free = 0;
+  };
+
+  PoolBits* Find(uint32_t address);
+  const PoolBits* Find(uint32_t address) const;
+  static std::optional<uint32_t> TakeFrom(PoolBits& pool);
+
+  mutable std::mutex mu_;
+  std::vector<PoolBits> pools_;
+  uint64_t total_ = 0;
+};
+
+template <typename ClassAllowed>
+std::optional<dhcp::Ipv4Address> FreeAddressMap::Take(ClassAllowed class_allowed) {
+  std::lock_guard lock(mu_);
+  for (PoolBits& pool : pools_) {
+    if (!pool.pool->client_class.empty() && !class_allowed(pool.pool->client_class)) continue;
+    if (auto address = TakeFrom(pool)) return dhcp::Ipv4Address(*address);
+  }
+  return std::nullopt;
+}
+
+}  // namespace shoal::server

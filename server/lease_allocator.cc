@@ -1,0 +1,307 @@
+#include "server/lease_allocator.h"
+
+#include <algorithm>
+
+namespace shoal::server {
+namespace {
+
+using lease_backend::Lease4;
+using lease_backend::LeaseState;
+
+// Attempts at picking a free address before giving up on a subnet: each
+// failed attempt means the in-memory map was stale and has been repaired.
+constexpr int kMaxPicksPerSubnet = 64;
+
+bool IsLive(const Lease4& lease, int64_t now) {
+  return lease.state != LeaseState::kExpiredReclaimed && !lease.expired(now);
+}
+
+}  // namespace
+
+uint32_t LeaseAllocator::LifetimeFor(const config::Subnet4& subnet,
+                                     std::optional<uint32_t> requested) {
+  if (!requested) return subnet.valid_lifetime;
+  return std::clamp(*requested, subnet.min_valid_lifetime, subnet.max_valid_lifetime);
+}
+
+const config::Subnet4* LeaseAllocator::CandidateContaining(
+    const std::vector<const config::Subnet4*>& candidates, dhcp::Ipv4Address address) const {
+  for (const config::Subnet4* s : candidates) {
+    if (s->prefix.Contains(address)) return s;
+  }
+  return nullptr;
+}
+
+absl::StatusOr<std::optional<host_backend::Host>> LeaseAllocator::FindHost(
+    const std::vector<const config::Subnet4*>& candidates,
+    const std::vector<HostIdentifier>& identifiers) {
+  if (candidates.empty()) return std::nullopt;
+  auto find_in = [&](uint32_t subnet_id) -> absl::StatusOr<std::optional<host_backend::Host>> {
+    for (const HostIdentifier& id : identifiers) {
+      auto host = context_.hosts().Find(subnet_id, id.type, id.value);
+      if (!host.ok() || host->has_value()) return host;
+    }
+    return std::nullopt;
+  };
+  if (candidates.front()->reservations_global) {
+    auto host = find_in(0);
+    if (!host.ok() || host->has_value()) return host;
+  }
+  for (const config::Subnet4* s : candidates) {
+    if (!s->reservations_in_subnet) continue;
+    auto host = find_in(s->id);
+    if (!host.ok() || host->has_value()) return host;
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::optional<Lease4>> LeaseAllocator::FindClientLease(
+    const std::vector<const config::Subnet4*>& candidates, const ClientIdentity& client) {
+  for (const config::Subnet4* s : candidates) {
+    if (!client.client_id.empty()) {
+      auto found = leases_.GetByClientId(client.client_id, s->id);
+      if (!found.ok()) return found.status();
+      for (const Lease4& lease : *found) {
+        if (lease.state != LeaseState::kDeclined && client.Owns(lease)) return lease;
+      }
+    }
+    auto found = leases_.GetByHwAddress(client.hwaddr, s->id);
+    if (!found.ok()) return found.status();
+    for (const Lease4& lease : *found) {
+      if (lease.state != LeaseState::kDeclined && client.Owns(lease)) return lease;
+    }
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<bool> LeaseAllocator::Usable(const config::Subnet4& subnet,
+                                            dhcp::Ipv4Address address,
+                                            const ClientIdentity& client,
+                                            const std::optional<host_backend::Host>& host,
+                                            int64_t now) {
+  if (!subnet.prefix.Contains(address)) return false;
+  if (address == subnet.prefix.address ||
+      address.value() == (subnet.prefix.address.value() | ~subnet.prefix.Mask())) {
+    return false;  // network or broadcast address
+  }
+  const bool reserved_for_client = host && host->address && *host->address == address;
+  if (!reserved_for_client) {
+    for (uint32_t scope : {subnet.id, uint32_t{0}}) {
+      auto other = context_.hosts().FindByAddress(scope, address);
+      if (!other.ok()) return other.status();
+      if (other->has_value()) return false;  // reserved for someone else
+    }
+    FreeAddressMap* map = context_.free_map(subnet.id);
+    if (map == nullptr || !map->InPool(address)) return false;
+  }
+  if (context_.offers().OfferedToOther(address, client.Key())) return false;
+  auto current = leases_.Get(address);
+  if (!current.ok()) return current.status();
+  if (current->has_value() && IsLive(**current, now) && !client.Owns(**current)) return false;
+  return true;
+}
+
+absl::StatusOr<std::optional<Allocation>> LeaseAllocator::TakeFree(
+    const std::vector<const config::Subnet4*>& candidates, const AllocationRequest& request,
+    const std::optional<host_backend::Host>& host) {
+  auto class_allowed = [&](const std::string& client_class) {
+    if (client_class == "ALL") return true;
+    if (client_class == "KNOWN") return host.has_value();
+    if (client_class == "UNKNOWN") return !host.has_value();
+    return false;
+  };
+  for (int round = 0; round < 2; ++round) {
+    for (const config::Subnet4* s : candidates) {
+      FreeAddressMap* map = context_.free_map(s->id);
+      if (map == nullptr) continue;
+      for (int pick = 0; pick < kMaxPicksPerSubnet; ++pick) {
+        std::optional<dhcp::Ipv4Address> address = map->Take(class_allowed);
+        if (!address) break;
+        auto usable = Usable(*s, *address, request.client, host, request.now);
+        if (!usable.ok()) {
+          map->MarkFree(*address);
+          return usable.status();
+        }
+        if (!*usable) continue;  // stays marked used: the map was stale
+        context_.offers().Record({.address = *address,
+                                  .subnet_id = s->id,
+                                  .client_key = request.client.Key(),
+                                  .until = request.now + kOfferHoldSeconds});
+        return Allocation{s, *address, LifetimeFor(*s, request.requested_lifetime), host};
+      }
+    }
+    // Everything looked full: give back offers nobody took up, then retry once.
+    for (const OfferBook::Offer& stale : context_.offers().TakeExpired(request.now)) {
+      auto lease = leases_.Get(stale.address);
+      if (lease.ok() && !(lease->has_value() && IsLive(**lease, request.now))) {
+        context_.MarkFree(stale.address);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<std::optional<Allocation>> LeaseAllocator::Discover(
+    const AllocationRequest& request) {
+  const std::vector<const config::Subnet4*> candidates =
+      context_.selector().Candidates(*request.subnet);
+  auto host = FindHost(candidates, request.identifiers);
+  if (!host.ok()) return host.status();
+
+  // 1. The client's reserved address.
+  if (*host && (*host)->address) {
+    dhcp::Ipv4Address address = *(*host)->address;
+    if (const config::Subnet4* s = CandidateContaining(candidates, address)) {
+      auto usable = Usable(*s, address, request.client, *host, request.now);
+      if (!usable.ok()) return usable.status();
+      if (*usable) return Allocation{s, address, LifetimeFor(*s, request.requested_lifetime), *host};
+    }
+  }
+  // 2. The address the client already has (or had, with lease affinity).
+  auto existing = FindClientLease(candidates, request.client);
+  if (!existing.ok()) return existing.status();
+  // 3. The address offered to it a moment ago, then the one it asks for.
+  std::vector<dhcp::Ipv4Address> preferred;
+  if (*existing) preferred.push_back((*existing)->address);
+  if (auto offer = context_.offers().FindByClient(request.client.Key())) {
+    preferred.push_back(offer->address);
+  }
+  if (request.requested) preferred.push_back(*request.requested);
+  for (dhcp::Ipv4Address address : preferred) {
+    const config::Subnet4* s = CandidateContaining(candidates, address);
+    if (s == nullptr) continue;
+    auto usable = Usable(*s, address, request.client, *host, request.now);
+    if (!usable.ok()) return usable.status();
+    if (!*usable) continue;
+    FreeAddressMap* map = context_.free_map(s->id);
+    if (map != nullptr) map->MarkUsed(address);
+    context_.offers().Record({.address = address,
+                              .subnet_id = s->id,
+                              .client_key = request.client.Key(),
+                              .until = request.now + kOfferHoldSeconds});
+    return Allocation{s, address, LifetimeFor(*s, request.requested_lifetime), *host};
+  }
+  // 4. The next free address.
+  return TakeFree(candidates, request, *host);
+}
+
+absl::Status LeaseAllocator::WriteLease(const Lease4& lease,
+                                        const std::optional<Lease4>& existing) {
+  if (existing) return leases_.Update(lease, existing->expire());
+  return leases_.Add(lease);
+}
+
+absl::StatusOr<LeaseAllocator::RequestResult> LeaseAllocator::Request(
+    const AllocationRequest& request, bool must_know_client) {
+  RequestResult result;
+  if (!request.requested) {
+    result.outcome = Outcome::kNak;
+    result.reason = "no address requested";
+    return result;
+  }
+  const dhcp::Ipv4Address address = *request.requested;
+  const std::vector<const config::Subnet4*> candidates =
+      context_.selector().Candidates(*request.subnet);
+  auto host = FindHost(candidates, request.identifiers);
+  if (!host.ok()) return host.status();
+  auto existing = FindClientLease(candidates, request.client);
+  if (!existing.ok()) return existing.status();
+
+  const bool known = existing->has_value() &&
+                     (*existing)->state != LeaseState::kExpiredReclaimed;
+  if (must_know_client && !known) {
+    result.reason = "unknown client in INIT-REBOOT on a non-authoritative subnet";
+    return result;  // kIgnore
+  }
+  if (known && must_know_client && (*existing)->address != address) {
+    result.outcome = Outcome::kNak;
+    result.reason = "client's lease is for " + (*existing)->address.ToString();
+    return result;
+  }
+  const config::Subnet4* subnet = CandidateContaining(candidates, address);
+  if (subnet == nullptr) {
+    result.outcome = Outcome::kNak;
+    result.reason = "address " + address.ToString() + " is not in the client's subnet";
+    return result;
+  }
+  if (*host && (*host)->address && *(*host)->address != address) {
+    result.outcome = Outcome::kNak;
+    result.reason = "client has a reservation for " + (*host)->address->ToString();
+    return result;
+  }
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto usable = Usable(*subnet, address, request.client, *host, request.now);
+    if (!usable.ok()) return usable.status();
+    if (!*usable) {
+      result.outcome = Outcome::kNak;
+      result.reason = "address " + address.ToString() + " is not available to this client";
+      return result;
+    }
+    auto current = leases_.Get(address);
+    if (!current.ok()) return current.status();
+    Lease4 lease;
+    lease.address = address;
+    lease.hwaddr = request.client.hwaddr;
+    lease.hwtype = request.client.htype;
+    lease.client_id = request.client.raw_client_id;
+    lease.valid_lifetime = LifetimeFor(*subnet, request.requested_lifetime);
+    lease.cltt = request.now;
+    lease.subnet_id = subnet->id;
+    lease.hostname = *host && !(*host)->hostname.empty() ? (*host)->hostname : request.hostname;
+    absl::Status written = WriteLease(lease, *current);
+    if (absl::IsAborted(written) || absl::IsAlreadyExists(written) || absl::IsNotFound(written)) {
+      continue;  // someone else wrote this address meanwhile: look again
+    }
+    if (!written.ok()) return written;
+
+    if (FreeAddressMap* map = context_.free_map(subnet->id)) map->MarkUsed(address);
+    if (auto offer = context_.offers().Remove(request.client.Key());
+        offer && offer->address != address) {
+      context_.MarkFree(offer->address);
+    }
+    // A client that moved to another address gives up its old one.
+    if (*existing && (*existing)->address != address) {
+      if (leases_.Delete((*existing)->address, (*existing)->expire()).ok()) {
+        context_.MarkFree((*existing)->address);
+      }
+    }
+    result.outcome = Outcome::kAck;
+    result.allocation = Allocation{subnet, address, lease.valid_lifetime, *host};
+    return result;
+  }
+  result.outcome = Outcome::kNak;
+  result.reason = "address " + address.ToString() + " was taken concurrently";
+  return result;
+}
+
+absl::Status LeaseAllocator::Release(const ClientIdentity& client, dhcp::Ipv4Address address) {
+  auto lease = leases_.Get(address);
+  if (!lease.ok()) return lease.status();
+  if (!lease->has_value() || !client.Owns(**lease)) {
+    return absl::NotFoundError("client has no lease for " + address.ToString());
+  }
+  absl::Status deleted = leases_.Delete(address, (*lease)->expire());
+  if (!deleted.ok()) return deleted;
+  context_.MarkFree(address);
+  return absl::OkStatus();
+}
+
+absl::Status LeaseAllocator::Decline(const ClientIdentity& client, dhcp::Ipv4Address address,
+                                     int64_t now, uint32_t probation_period) {
+  auto lease = leases_.Get(address);
+  if (!lease.ok()) return lease.status();
+  if (!lease->has_value() || !client.Owns(**lease)) {
+    return absl::NotFoundError("client has no lease for " + address.ToString());
+  }
+  Lease4 declined = **lease;
+  declined.hwaddr.clear();
+  declined.client_id.clear();
+  declined.hostname.clear();
+  declined.fqdn_fwd = declined.fqdn_rev = false;
+  declined.cltt = now;
+  declined.valid_lifetime = probation_period;
+  declined.state = LeaseState::kDeclined;
+  return leases_.Update(declined, (*lease)->expire());
+}
+
+}  // namespace shoal::server

@@ -1,0 +1,56 @@
+#include "server/serving_context.h"
+
+#include "host_backend/config_host_store.h"
+
+namespace shoal::server {
+
+ServingContext::ServingContext(std::shared_ptr<const config::Config> config,
+                               std::shared_ptr<lease_backend::LeaseStore> leases)
+    : config_(std::move(config)),
+      leases_(std::move(leases)),
+      selector_(*config_),
+      hosts_(std::make_unique<host_backend::ConfigHostStore>(*config_)) {
+  for (const config::Subnet4& subnet : config_->subnets) {
+    free_maps_.emplace(subnet.id, std::make_unique<FreeAddressMap>(subnet));
+  }
+}
+
+absl::StatusOr<std::shared_ptr<ServingContext>> ServingContext::Create(
+    std::shared_ptr<const config::Config> config,
+    std::shared_ptr<lease_backend::LeaseStore> leases) {
+  std::shared_ptr<ServingContext> context(
+      new ServingContext(std::move(config), std::move(leases)));
+  for (const config::Reservation& r : context->config_->global_reservations) {
+    if (r.address) context->MarkUsed(*r.address);
+  }
+  for (const config::Subnet4& subnet : context->config_->subnets) {
+    for (const config::Reservation& r : subnet.reservations) {
+      if (r.address) context->MarkUsed(*r.address);
+    }
+  }
+  auto all = context->leases_->GetAll();
+  if (!all.ok()) return all.status();
+  for (const lease_backend::Lease4& lease : *all) {
+    if (lease.state != lease_backend::LeaseState::kExpiredReclaimed) context->MarkUsed(lease.address);
+  }
+  return context;
+}
+
+FreeAddressMap* ServingContext::free_map(uint32_t subnet_id) {
+  auto it = free_maps_.find(subnet_id);
+  return it == free_maps_.end() ? nullptr : it->second.get();
+}
+
+void ServingContext::MarkUsed(dhcp::Ipv4Address address) {
+  if (const config::Subnet4* subnet = selector_.FindContaining(address)) {
+    if (FreeAddressMap* map = free_map(subnet->id)) map->MarkUsed(address);
+  }
+}
+
+void ServingContext::MarkFree(dhcp::Ipv4Address address) {
+  if (const config::Subnet4* subnet = selector_.FindContaining(address)) {
+    if (FreeAddressMap* map = free_map(subnet->id)) map->MarkFree(address);
+  }
+}
+
+}  // namespace shoal::server

@@ -1,0 +1,56 @@
+// ServingContext: everything derived from one configuration snapshot that
+// the packet path needs — the Config itself, the subnet selector, the
+// reservations of the file, the in-memory free-address maps and outstanding
+// offers. Built completely (and checked against the lease store) before it
+// replaces the previous one; packets in flight keep the context they started
+// with (std::shared_ptr). The context also owns the lease store it was built
+// on, so a reconfiguration that opens a new store swaps both together.
+#pragma once
+
+#include <memory>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "config/config.h"
+#include "host_backend/host_store.h"
+#include "lease_backend/lease_store.h"
+#include "server/free_address_map.h"
+#include "server/offer_book.h"
+#include "server/subnet_selector.h"
+
+namespace shoal::server {
+
+class ServingContext {
+ public:
+  // Reads every lease from `leases` to mark used addresses. Fails if the
+  // lease store cannot be read.
+  static absl::StatusOr<std::shared_ptr<ServingContext>> Create(
+      std::shared_ptr<const config::Config> config,
+      std::shared_ptr<lease_backend::LeaseStore> leases);
+
+  const config::Config& config() const { return *config_; }
+  std::shared_ptr<const config::Config> config_ptr() const { return config_; }
+  const SubnetSelector& selector() const { return selector_; }
+  host_backend::HostStore& hosts() { return *hosts_; }
+  lease_backend::LeaseStore& leases() { return *leases_; }
+  std::shared_ptr<lease_backend::LeaseStore> leases_ptr() const { return leases_; }
+  // nullptr for an unknown subnet id.
+  FreeAddressMap* free_map(uint32_t subnet_id);
+  OfferBook& offers() { return offers_; }
+  // Marks `address` used or free in the map of the subnet that contains it.
+  void MarkUsed(dhcp::Ipv4Address address);
+  void MarkFree(dhcp::Ipv4Address address);
+
+ private:
+  ServingContext(std::shared_ptr<const config::Config> config,
+                 std::shared_ptr<lease_backend::LeaseStore> leases);
+
+  std::shared_ptr<const config::Config> config_;
+  std::shared_ptr<lease_backend::LeaseStore> leases_;
+  SubnetSelector selector_;
+  std::unique_ptr<host_backend::HostStore> hosts_;
+  absl::flat_hash_map<uint32_t, std::unique_ptr<FreeAddressMap>> free_maps_;
+  OfferBook offers_;
+};
+
+}  // namespace shoal::server

@@ -1,0 +1,146 @@
+// shoal-dhcp4: a DHCPv4 node. Takes kea-dhcp4's command line:
+//   shoal-dhcp4 [-v] [-V] [-W] [-d] [-c file] [-t file] [-T file] [-p port] [-P port]
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "config/dhcp4_parser.h"
+#include "lease_backend/memfile_lease_store.h"
+#include "server/backend_registry.h"
+#include "server/dhcp4_server.h"
+#include "server/logging.h"
+#include "server/version.h"
+
+namespace {
+
+using shoal::server::BackendRegistry;
+
+constexpr char kDefaultLeaseFile[] = "/var/lib/shoal/shoal-leases4.csv";
+
+void Usage(const char* reason) {
+  if (reason != nullptr) std::cerr << "shoal-dhcp4: " << reason << "\n";
+  std::cerr << "Usage: shoal-dhcp4 -[v|V|W] [-d] [-{c|t|T} cfgfile] [-p server_port_number]"
+               " [-P client_port_number]\n"
+               "  -v: print version number and exit\n"
+               "  -V: print extended version and exit\n"
+               "  -W: display the configuration report and exit\n"
+               "  -d: debug mode with extra verbosity (former -v)\n"
+               "  -c file: specify configuration file\n"
+               "  -t file: check the configuration file syntax and exit\n"
+               "  -T file: check the configuration file doing hooks load and extra checks and exit\n"
+               "  -p number: specify non-standard server port number 1-65535 (useful for testing only)\n"
+               "  -P number: specify non-standard client port number 1-65535 (useful for testing only)\n";
+  std::exit(EXIT_FAILURE);
+}
+
+uint16_t ParsePort(const char* text, const char* flag) {
+  int port = 0;
+  if (!absl::SimpleAtoi(text, &port) || port < 1 || port > 65535) {
+    std::string reason = std::string(flag) + " requires a port number 1-65535, got '" + text + "'";
+    Usage(reason.c_str());
+  }
+  return static_cast<uint16_t>(port);
+}
+
+void RegisterBackends(BackendRegistry& registry) {
+  registry.RegisterLeaseStore(
+      "memfile", [](const shoal::config::DatabaseConfig& db)
+                     -> absl::StatusOr<std::shared_ptr<shoal::lease_backend::LeaseStore>> {
+        shoal::lease_backend::MemfileOptions options{
+            .path = db.name.empty() ? kDefaultLeaseFile : db.name,
+            .persist = db.persist,
+            .max_row_errors = db.max_row_errors};
+        auto store = shoal::lease_backend::MemfileLeaseStore::Create(options);
+        if (!store.ok()) return store.status();
+        return std::shared_ptr<shoal::lease_backend::LeaseStore>(std::move(*store));
+      });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  shoal::server::ServerOptions options;
+  std::string check_file;
+  bool check_backends = false;
+  int opt;
+  while ((opt = getopt(argc, argv, "vVWdc:t:T:p:P:")) != -1) {
+    switch (opt) {
+      case 'v':
+        std::cout << shoal::server::kVersion << "\n";
+        return EXIT_SUCCESS;
+      case 'V':
+        std::cout << shoal::server::kVersion << "\n" << shoal::server::ExtendedVersion() << "\n";
+        return EXIT_SUCCESS;
+      case 'W':
+        std::cout << shoal::server::ExtendedVersion() << "\n";
+        return EXIT_SUCCESS;
+      case 'd':
+        options.debug = true;
+        break;
+      case 'c':
+        options.config_file = optarg;
+        break;
+      case 'T':
+        check_backends = true;
+        [[fallthrough]];
+      case 't':
+        check_file = optarg;
+        break;
+      case 'p':
+        options.ports.server = ParsePort(optarg, "-p");
+        break;
+      case 'P':
+        options.ports.client = ParsePort(optarg, "-P");
+        break;
+      default:
+        Usage(nullptr);
+    }
+  }
+  if (optind < argc) Usage((std::string("extraneous argument '") + argv[optind] + "'").c_str());
+
+  BackendRegistry backends;
+  RegisterBackends(backends);
+
+  if (!check_file.empty()) {
+    auto config = shoal::config::ParseDhcp4ConfigFile(check_file);
+    if (!config.ok()) {
+      std::cerr << "shoal-dhcp4: configuration error in " << check_file << ": "
+                << config.status().message() << "\n";
+      return EXIT_FAILURE;
+    }
+    if (check_backends) {
+      auto store = backends.OpenLeaseStore(config->lease_database);
+      if (!store.ok()) {
+        std::cerr << "shoal-dhcp4: lease-database: " << store.status().message() << "\n";
+        return EXIT_FAILURE;
+      }
+    }
+    std::cout << "Configuration " << check_file << " is valid\n";
+    return EXIT_SUCCESS;
+  }
+  if (options.config_file.empty()) Usage("no configuration file given (-c file)");
+
+  auto config = shoal::config::ParseDhcp4ConfigFile(options.config_file);
+  if (!config.ok()) {
+    std::cerr << "shoal-dhcp4: configuration error in " << options.config_file << ": "
+              << config.status().message() << "\n";
+    return EXIT_FAILURE;
+  }
+  auto log = shoal::server::MakeLogger(config->loggers, options.debug);
+  if (!log.ok()) {
+    std::cerr << "shoal-dhcp4: " << log.status().message() << "\n";
+    return EXIT_FAILURE;
+  }
+  if (options.workers == 0) options.workers = config->multi_threading.thread_pool_size;
+  auto server = shoal::server::Dhcp4Server::Create(
+      options, std::make_shared<const shoal::config::Config>(std::move(*config)), backends, *log);
+  if (!server.ok()) {
+    (*log)->critical("cannot start: {}", server.status().ToString());
+    return EXIT_FAILURE;
+  }
+  return (*server)->Run();
+}
