@@ -163,6 +163,7 @@ struct LoggerConfig {
 struct HttpClientCredential {
   std::string user;
   std::string password;
+  friend bool operator==(const HttpClientCredential&, const HttpClientCredential&) = default;
 };
 
 struct ControlSocketConfig {
@@ -179,6 +180,7 @@ struct ControlSocketConfig {
   std::string cert_file;
   std::string key_file;
   bool cert_required = true;
+  friend bool operator==(const ControlSocketConfig&, const ControlSocketConfig&) = default;
 };
 
 // `config-control`: where the shared configuration lives.

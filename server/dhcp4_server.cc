@@ -95,6 +95,7 @@ absl::Status Dhcp4Server::OpenSockets(const config::Config& config) {
     std::optional<dhcp::Ipv4Address> address;
   };
   std::vector<Wanted> wanted;
+  std::vector<std::string> errors;
   for (const config::InterfaceSpec& spec : config.interfaces.interfaces) {
     if (spec.name == "*") {
       for (const NetworkInterface& i : table->all()) {
@@ -104,8 +105,9 @@ absl::Status Dhcp4Server::OpenSockets(const config::Config& config) {
     }
     const NetworkInterface* i = table->FindByName(spec.name);
     if (i == nullptr) {
-      log_->warn("interfaces-config: interface '{}' does not exist; not listening on it",
-                 spec.name);
+      std::string error = "interface '" + spec.name + "' does not exist";
+      log_->warn("interfaces-config: {}; not listening on it", error);
+      errors.push_back(error);
       continue;
     }
     wanted.push_back({i, spec.address});
@@ -127,6 +129,8 @@ absl::Status Dhcp4Server::OpenSockets(const config::Config& config) {
   }
   for (auto& s : sockets_) s->descriptor.cancel();
   sockets_ = std::move(opened);
+  std::lock_guard lock(service_mu_);
+  socket_errors_ = std::move(errors);
   return absl::OkStatus();
 }
 
@@ -168,6 +172,11 @@ void Dhcp4Server::HandleDatagram(const std::shared_ptr<ListenSocket>& socket,
   worker.pending.fetch_add(1, std::memory_order_relaxed);
   boost::asio::post(worker.io, [this, &worker, socket, data = std::move(data), meta]() {
     worker.pending.fetch_sub(1, std::memory_order_relaxed);
+    if (!service_enabled()) {
+      counters_.Increment(PacketCounter::kReceived);
+      counters_.Increment(PacketCounter::kReceiveDrop);
+      return;
+    }
     auto packet = dhcp::Packet4::Parse(data);
     if (!packet.ok()) {
       counters_.Increment(PacketCounter::kReceived);
@@ -236,20 +245,38 @@ absl::Status Dhcp4Server::Reconfigure(std::shared_ptr<const config::Config> conf
   if (!interfaces.ok()) return interfaces.status();
   interfaces_.store(std::make_shared<const InterfaceTable>(std::move(*interfaces)));
 
-  // Sockets belong to the I/O thread: reopen them there.
-  std::promise<absl::Status> opened;
-  boost::asio::post(io_, [&] {
-    absl::Status s = OpenSockets(*config);
-    if (s.ok()) {
-      for (auto& socket : sockets_) StartReceiving(socket);
+  // Sockets belong to the I/O thread: reopen them there once it runs.
+  absl::Status sockets;
+  switch (phase_.load()) {
+    case Phase::kCreated:
+      sockets = OpenSockets(*config);
+      break;
+    case Phase::kRunning: {
+      auto opened = std::make_shared<std::promise<absl::Status>>();
+      std::future<absl::Status> result = opened->get_future();
+      boost::asio::post(io_, [this, opened, config] {
+        absl::Status s = OpenSockets(*config);
+        if (s.ok()) {
+          for (auto& socket : sockets_) StartReceiving(socket);
+        }
+        opened->set_value(s);
+      });
+      while (result.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+        if (phase_.load() != Phase::kRunning) {
+          return absl::UnavailableError("the server is shutting down");
+        }
+      }
+      sockets = result.get();
+      break;
     }
-    opened.set_value(s);
-  });
-  absl::Status sockets = opened.get_future().get();
+    case Phase::kStopped:
+      return absl::UnavailableError("the server is shutting down");
+  }
   if (!sockets.ok()) return sockets;
   context_.store(*context);
   reconfigure_time_ = Now();
   log_->info("configuration applied: {} subnets", config->subnets.size());
+  if (reconfigure_observer_) reconfigure_observer_(*config);
   return absl::OkStatus();
 }
 
@@ -366,6 +393,46 @@ void Dhcp4Server::WaitForSignals() {
   });
 }
 
+void Dhcp4Server::RunInBackground(std::function<void()> task) {
+  boost::asio::post(maintenance_, std::move(task));
+}
+
+std::vector<std::string> Dhcp4Server::socket_errors() const {
+  std::lock_guard lock(service_mu_);
+  return socket_errors_;
+}
+
+void Dhcp4Server::DisableService(const std::string& origin, uint32_t max_period_seconds) {
+  uint64_t generation;
+  {
+    std::lock_guard lock(service_mu_);
+    generation = ++disable_generation_;
+    disabled_by_[origin] = generation;
+    disabled_count_ = static_cast<int>(disabled_by_.size());
+  }
+  log_->info("DHCP service disabled by {}{}", origin,
+             max_period_seconds > 0 ? " for " + std::to_string(max_period_seconds) + " s" : "");
+  if (max_period_seconds == 0) return;
+  auto timer = std::make_shared<boost::asio::steady_timer>(
+      maintenance_, std::chrono::seconds(max_period_seconds));
+  timer->async_wait([this, timer, origin, generation](const boost::system::error_code& ec) {
+    if (ec) return;
+    std::lock_guard lock(service_mu_);
+    auto it = disabled_by_.find(origin);
+    if (it == disabled_by_.end() || it->second != generation) return;  // re-disabled meanwhile
+    disabled_by_.erase(it);
+    disabled_count_ = static_cast<int>(disabled_by_.size());
+    log_->info("DHCP service re-enabled: {}'s max-period ended", origin);
+  });
+}
+
+void Dhcp4Server::EnableService(const std::string& origin) {
+  std::lock_guard lock(service_mu_);
+  disabled_by_.erase(origin);
+  disabled_count_ = static_cast<int>(disabled_by_.size());
+  log_->info("DHCP service enabled by {}", origin);
+}
+
 void Dhcp4Server::Shutdown(int exit_code) {
   exit_code_ = exit_code;
   io_.stop();
@@ -382,7 +449,13 @@ int Dhcp4Server::Run() {
   for (auto& socket : sockets_) StartReceiving(socket);
   log_->info("shoal-dhcp4 serving with {} workers", workers_.size());
 
+  {
+    std::lock_guard lock(reconfigure_mu_);
+    phase_ = Phase::kRunning;
+  }
   io_.run();
+  phase_ = Phase::kStopped;
+  std::lock_guard lock(reconfigure_mu_);  // wait for a reconfiguration in progress
 
   // Stop taking packets, let the workers finish what they hold, then flush.
   for (auto& worker : workers_) worker->guard.reset();

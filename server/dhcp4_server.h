@@ -13,6 +13,9 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <thread>
@@ -54,10 +57,29 @@ class Dhcp4Server {
   absl::Status Reconfigure(std::shared_ptr<const config::Config> config);
   // Re-reads the -c file and reconfigures (SIGHUP, config-reload).
   absl::Status ReloadConfigFile();
+  // Called after every successful reconfiguration, on the thread that
+  // reconfigured (set before Run()).
+  void set_reconfigure_observer(std::function<void(const config::Config&)> observer) {
+    reconfigure_observer_ = std::move(observer);
+  }
+  // Runs `task` on the maintenance thread (never a packet or listener thread).
+  void RunInBackground(std::function<void()> task);
+
   // Reclaims every expired lease now (`leases-reclaim`).
   absl::Status ReclaimExpiredLeases(bool remove);
 
+  // dhcp-disable / dhcp-enable: while any origin ("user", "ha-partner")
+  // has the service disabled, DHCP messages are dropped (commands still
+  // work). A disable with max_period_seconds > 0 lifts itself after that.
+  void DisableService(const std::string& origin, uint32_t max_period_seconds);
+  void EnableService(const std::string& origin);
+  bool service_enabled() const { return disabled_count_.load() == 0; }
+
   std::shared_ptr<ServingContext> context() const { return context_.load(); }
+  const ServerOptions& options() const { return options_; }
+  size_t worker_count() const { return workers_.size(); }
+  // Interfaces configured but not listened on, with the reason.
+  std::vector<std::string> socket_errors() const;
   const PacketCounters& counters() const { return counters_; }
   int64_t start_time() const { return start_time_; }
   int64_t last_reconfigure_time() const { return reconfigure_time_.load(); }
@@ -88,12 +110,21 @@ class Dhcp4Server {
   std::atomic<std::shared_ptr<const InterfaceTable>> interfaces_;
   std::mutex reconfigure_mu_;
 
+  std::function<void(const config::Config&)> reconfigure_observer_;
+  mutable std::mutex service_mu_;
+  std::map<std::string, uint64_t> disabled_by_;  // origin -> disable generation
+  uint64_t disable_generation_ = 0;
+  std::atomic<int> disabled_count_{0};
+  std::vector<std::string> socket_errors_;  // guarded by service_mu_
+
   boost::asio::io_context io_;
   boost::asio::io_context maintenance_;
   std::vector<std::shared_ptr<ListenSocket>> sockets_;  // I/O thread only
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
   std::atomic<int> exit_code_{0};
+  enum class Phase { kCreated, kRunning, kStopped };
+  std::atomic<Phase> phase_{Phase::kCreated};
   int64_t start_time_ = 0;
   std::atomic<int64_t> reconfigure_time_{0};
   int64_t last_lfc_ = 0;

@@ -11,6 +11,8 @@
 #include "config/dhcp4_parser.h"
 #include "lease_backend/memfile_lease_store.h"
 #include "server/backend_registry.h"
+#include "server/control_channel.h"
+#include "server/core_commands.h"
 #include "server/dhcp4_server.h"
 #include "server/logging.h"
 #include "server/version.h"
@@ -136,11 +138,31 @@ int main(int argc, char** argv) {
     return EXIT_FAILURE;
   }
   if (options.workers == 0) options.workers = config->multi_threading.thread_pool_size;
-  auto server = shoal::server::Dhcp4Server::Create(
-      options, std::make_shared<const shoal::config::Config>(std::move(*config)), backends, *log);
+  auto shared_config = std::make_shared<const shoal::config::Config>(std::move(*config));
+  for (const std::string& warning : shared_config->warnings) (*log)->warn("{}", warning);
+  auto server = shoal::server::Dhcp4Server::Create(options, shared_config, backends, *log);
   if (!server.ok()) {
     (*log)->critical("cannot start: {}", server.status().ToString());
     return EXIT_FAILURE;
   }
-  return (*server)->Run();
+  shoal::server::Dhcp4Server& node = **server;
+
+  shoal::server::ControlChannel control(*log);
+  shoal::server::RegisterCoreCommands(control.registry(), node);
+  if (absl::Status s = control.Apply(shared_config->control_sockets); !s.ok()) {
+    (*log)->critical("cannot open the command channel: {}", s.ToString());
+    return EXIT_FAILURE;
+  }
+  // A new configuration may move the command sockets; listeners cannot be
+  // replaced from their own threads, so do it in the background.
+  node.set_reconfigure_observer([&node, &control, log = *log](const shoal::config::Config& c) {
+    node.RunInBackground([&control, log, sockets = c.control_sockets] {
+      if (absl::Status s = control.Apply(sockets); !s.ok()) {
+        log->error("command channel not changed: {}", s.ToString());
+      }
+    });
+  });
+  int exit_code = node.Run();
+  control.Stop();
+  return exit_code;
 }
