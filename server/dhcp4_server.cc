@@ -15,6 +15,7 @@
 #include "boost/asio/steady_timer.hpp"
 #include "config/dhcp4_parser.h"
 #include "lease_backend/memfile_lease_store.h"
+#include "server/lease_reclaimer.h"
 
 namespace shoal::server {
 namespace {
@@ -26,6 +27,24 @@ constexpr size_t kReceiveBuffer = 4096;
 constexpr int kMaxReadsPerWakeup = 256;
 
 int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+// Where this node starts searching pools: spread over the pool when the lease
+// store is shared, so nodes rarely pick the same address at the same time.
+uint64_t AllocationSeed(const config::DatabaseConfig& leases) {
+  if (leases.type == "memfile") return 0;
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  return absl::HashOf(std::string(host), getpid(),
+                      std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
+// Worker threads when the configuration does not say: a shared SQL store is
+// waited on, and group commit batches the writes of concurrent workers, so
+// more threads than cores keep both the cores and the database busy.
+size_t DefaultWorkers(const config::DatabaseConfig& leases) {
+  size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  return leases.type == "memfile" ? cores : std::max<size_t>(32, 8 * cores);
+}
 
 bool SameLeaseDatabase(const config::DatabaseConfig& a, const config::DatabaseConfig& b) {
   return a.type == b.type && a.name == b.name && a.persist == b.persist && a.raw == b.raw;
@@ -73,7 +92,8 @@ absl::StatusOr<std::unique_ptr<Dhcp4Server>> Dhcp4Server::Create(
   std::unique_ptr<Dhcp4Server> server(new Dhcp4Server(std::move(options), backends, log));
   auto leases = backends.OpenLeaseStore(config->lease_database);
   if (!leases.ok()) return leases.status();
-  auto context = ServingContext::Create(config, *leases);
+  auto context =
+      ServingContext::Create(config, *leases, AllocationSeed(config->lease_database));
   if (!context.ok()) return context.status();
   server->context_.store(*context);
   auto interfaces = InterfaceTable::Load();
@@ -82,7 +102,7 @@ absl::StatusOr<std::unique_ptr<Dhcp4Server>> Dhcp4Server::Create(
   if (absl::Status s = server->OpenSockets(*config); !s.ok()) return s;
 
   size_t workers = server->options_.workers;
-  if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
+  if (workers == 0) workers = DefaultWorkers(config->lease_database);
   for (size_t i = 0; i < workers; ++i) server->workers_.push_back(std::make_unique<Worker>());
   server->start_time_ = server->reconfigure_time_ = Now();
   return server;
@@ -239,7 +259,7 @@ absl::Status Dhcp4Server::Reconfigure(std::shared_ptr<const config::Config> conf
     if (!opened.ok()) return opened.status();
     leases = *opened;
   }
-  auto context = ServingContext::Create(config, leases);
+  auto context = ServingContext::Create(config, leases, AllocationSeed(config->lease_database));
   if (!context.ok()) return context.status();
   auto interfaces = InterfaceTable::Load();
   if (!interfaces.ok()) return interfaces.status();
@@ -288,32 +308,12 @@ absl::Status Dhcp4Server::ReloadConfigFile() {
 
 void Dhcp4Server::RunReclamation(int64_t now, bool remove, size_t limit) {
   std::shared_ptr<ServingContext> context = context_.load();
-  lease_backend::LeaseStore& leases = context->leases();
-  auto expired = leases.GetExpired(now, limit == 0 ? SIZE_MAX : limit);
-  if (!expired.ok()) {
-    log_->error("lease reclamation: {}", expired.status().ToString());
-    return;
+  auto result = ReclaimLeases(*context, now, remove, limit, *log_);
+  if (!result.ok()) {
+    log_->error("lease reclamation: {}", result.status().ToString());
+  } else if (result->reclaimed > 0) {
+    log_->info("reclaimed {} expired leases", result->reclaimed);
   }
-  size_t reclaimed = 0;
-  for (const lease_backend::Lease4& lease : *expired) {
-    absl::Status s;
-    if (remove || lease.state == lease_backend::LeaseState::kDeclined) {
-      s = leases.Delete(lease.address, lease.expire());
-    } else {
-      lease_backend::Lease4 updated = lease;
-      updated.state = lease_backend::LeaseState::kExpiredReclaimed;
-      updated.hostname.clear();
-      updated.fqdn_fwd = updated.fqdn_rev = false;
-      s = leases.Update(updated, lease.expire());
-    }
-    if (s.ok()) {
-      context->MarkFree(lease.address);
-      ++reclaimed;
-    } else if (!absl::IsAborted(s) && !absl::IsNotFound(s)) {
-      log_->error("reclaiming lease {}: {}", lease.address.ToString(), s.ToString());
-    }
-  }
-  if (reclaimed > 0) log_->info("reclaimed {} expired leases", reclaimed);
 }
 
 absl::Status Dhcp4Server::ReclaimExpiredLeases(bool remove) {

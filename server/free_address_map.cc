@@ -4,7 +4,7 @@
 
 namespace shoal::server {
 
-FreeAddressMap::FreeAddressMap(const config::Subnet4& subnet) {
+FreeAddressMap::FreeAddressMap(const config::Subnet4& subnet, uint64_t start_seed) {
   for (const config::Pool& pool : subnet.pools) {
     PoolBits bits{.pool = &pool, .first = pool.first.value(), .last = pool.last.value()};
     uint64_t size = uint64_t{bits.last} - bits.first + 1;
@@ -12,6 +12,7 @@ FreeAddressMap::FreeAddressMap(const config::Subnet4& subnet) {
     // Bits past the end of the pool stay permanently used.
     if (size % 64 != 0) bits.used.back() = ~uint64_t{0} << (size % 64);
     bits.free = size;
+    bits.cursor = static_cast<uint32_t>(start_seed % size);
     total_ += size;
     pools_.push_back(std::move(bits));
   }

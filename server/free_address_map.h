@@ -22,7 +22,10 @@ namespace shoal::server {
 
 class FreeAddressMap {
  public:
-  explicit FreeAddressMap(const config::Subnet4& subnet);
+  // `start_seed` picks where in each pool the search starts, so nodes sharing
+  // a lease database start in different places and rarely race for the same
+  // address (0 = the start of each pool).
+  explicit FreeAddressMap(const config::Subnet4& subnet, uint64_t start_seed = 0);
 
   // Takes the next free address from the pools a client may use (pools with
   // a client-class are skipped unless `class_allowed` says yes) and marks it

@@ -5,21 +5,22 @@
 namespace shoal::server {
 
 ServingContext::ServingContext(std::shared_ptr<const config::Config> config,
-                               std::shared_ptr<lease_backend::LeaseStore> leases)
+                               std::shared_ptr<lease_backend::LeaseStore> leases,
+                               uint64_t allocation_seed)
     : config_(std::move(config)),
       leases_(std::move(leases)),
       selector_(*config_),
       hosts_(std::make_unique<host_backend::ConfigHostStore>(*config_)) {
   for (const config::Subnet4& subnet : config_->subnets) {
-    free_maps_.emplace(subnet.id, std::make_unique<FreeAddressMap>(subnet));
+    free_maps_.emplace(subnet.id, std::make_unique<FreeAddressMap>(subnet, allocation_seed));
   }
 }
 
 absl::StatusOr<std::shared_ptr<ServingContext>> ServingContext::Create(
     std::shared_ptr<const config::Config> config,
-    std::shared_ptr<lease_backend::LeaseStore> leases) {
+    std::shared_ptr<lease_backend::LeaseStore> leases, uint64_t allocation_seed) {
   std::shared_ptr<ServingContext> context(
-      new ServingContext(std::move(config), std::move(leases)));
+      new ServingContext(std::move(config), std::move(leases), allocation_seed));
   for (const config::Reservation& r : context->config_->global_reservations) {
     if (r.address) context->MarkUsed(*r.address);
   }

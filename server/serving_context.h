@@ -24,9 +24,11 @@ class ServingContext {
  public:
   // Reads every lease from `leases` to mark used addresses. Fails if the
   // lease store cannot be read.
+  // `allocation_seed`: see FreeAddressMap (non-zero when the lease store is
+  // shared with other nodes).
   static absl::StatusOr<std::shared_ptr<ServingContext>> Create(
       std::shared_ptr<const config::Config> config,
-      std::shared_ptr<lease_backend::LeaseStore> leases);
+      std::shared_ptr<lease_backend::LeaseStore> leases, uint64_t allocation_seed = 0);
 
   const config::Config& config() const { return *config_; }
   std::shared_ptr<const config::Config> config_ptr() const { return config_; }
@@ -43,7 +45,7 @@ class ServingContext {
 
  private:
   ServingContext(std::shared_ptr<const config::Config> config,
-                 std::shared_ptr<lease_backend::LeaseStore> leases);
+                 std::shared_ptr<lease_backend::LeaseStore> leases, uint64_t allocation_seed);
 
   std::shared_ptr<const config::Config> config_;
   std::shared_ptr<lease_backend::LeaseStore> leases_;

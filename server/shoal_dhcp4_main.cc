@@ -14,7 +14,10 @@
 #include "server/control_channel.h"
 #include "server/core_commands.h"
 #include "server/dhcp4_server.h"
+#include "server/lease_commands.h"
 #include "server/logging.h"
+#include "server/statistic_commands.h"
+#include "server/statistics.h"
 #include "server/version.h"
 
 namespace {
@@ -149,6 +152,9 @@ int main(int argc, char** argv) {
 
   shoal::server::ControlChannel control(*log);
   shoal::server::RegisterCoreCommands(control.registry(), node);
+  shoal::server::Statistics statistics(node.counters(), [&node] { return node.context(); });
+  shoal::server::RegisterStatisticCommands(control.registry(), statistics);
+  shoal::server::RegisterLeaseCommands(control.registry(), [&node] { return node.context(); });
   if (absl::Status s = control.Apply(shared_config->control_sockets); !s.ok()) {
     (*log)->critical("cannot open the command channel: {}", s.ToString());
     return EXIT_FAILURE;

@@ -388,3 +388,67 @@ TEST_F(ProcessorTest, NonRequestsAreDropped) {
 
 }  // namespace
 }  // namespace shoal::server
+
+// Reclamation runs against the same context the processor uses.
+#include "server/lease_reclaimer.h"
+
+namespace shoal::server {
+namespace {
+
+TEST_F(ProcessorTest, ExpiredLeasesAreReclaimedAndTheirAddressesReused) {
+  config_.subnets[0].pools[0].last = A("192.0.2.101");  // two addresses
+  Rebuild();
+  auto first = Lease(1);
+  auto second = Lease(2);
+  ASSERT_TRUE(first && second);
+  EXPECT_FALSE(Send(Query(MessageType::kDiscover, 3)).has_value());  // full
+
+  // Nothing has expired yet.
+  auto none = ReclaimLeases(*context_, kNow + 10, /*remove=*/false, 0, log_);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->reclaimed, 0u);
+
+  // Lease affinity: reclaimed leases stay, in state expired-reclaimed.
+  const int64_t later = kNow + 5000;
+  auto result = ReclaimLeases(*context_, later, /*remove=*/false, 1, log_);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->reclaimed, 1u);  // limited to one per run
+  result = ReclaimLeases(*context_, later, /*remove=*/false, 0, log_);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->reclaimed, 1u);
+  auto kept = *store_->Get(*first);
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(kept->state, lease_backend::LeaseState::kExpiredReclaimed);
+
+  // A returning client is offered its old address (affinity), and the
+  // other address is free again for a new client.
+  auto back = Send(Query(MessageType::kDiscover, 1), later);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->packet.yiaddr, *first);
+  auto offer = Send(Query(MessageType::kDiscover, 3), later);
+  ASSERT_TRUE(offer.has_value());
+  EXPECT_EQ(offer->packet.yiaddr, *second);
+}
+
+TEST_F(ProcessorTest, ReclaimWithRemoveDeletesOnlyLeasesStillExpired) {
+  auto address = Lease(1);
+  ASSERT_TRUE(address);
+  const int64_t later = kNow + 5000;
+  // Another writer (an API command, another node) renews the lease before
+  // the reclamation run: it is no longer expired and must stay.
+  auto lease = **store_->Get(*address);
+  auto renewed = lease;
+  renewed.cltt = later;
+  ASSERT_TRUE(store_->Update(renewed, lease.expire()).ok());
+  auto result = ReclaimLeases(*context_, later, /*remove=*/true, 0, log_);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->reclaimed, 0u);
+  EXPECT_TRUE((*store_->Get(*address)).has_value());
+  result = ReclaimLeases(*context_, later + 5000, /*remove=*/true, 0, log_);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->reclaimed, 1u);
+  EXPECT_FALSE((*store_->Get(*address)).has_value());
+}
+
+}  // namespace
+}  // namespace shoal::server

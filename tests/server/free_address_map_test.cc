@@ -79,3 +79,25 @@ TEST(FreeAddressMapTest, LargePool) {
 
 }  // namespace
 }  // namespace shoal::server
+
+namespace shoal::server {
+namespace {
+
+TEST(FreeAddressMapTest, SeedSpreadsTheStartButStillCoversThePool) {
+  config::Subnet4 subnet = SubnetWithPool("10.0.0.0", "10.0.3.255");  // 1024 addresses
+  FreeAddressMap a(subnet, 0);
+  FreeAddressMap b(subnet, 517);
+  EXPECT_EQ(a.Take(), Ipv4Address::Parse("10.0.0.0"));
+  EXPECT_EQ(b.Take(), Ipv4Address(Ipv4Address::Parse("10.0.0.0")->value() + 517));
+  std::set<uint32_t> seen;
+  for (int i = 0; i < 1023; ++i) {
+    auto address = b.Take();
+    ASSERT_TRUE(address.has_value()) << i;
+    seen.insert(address->value());
+  }
+  EXPECT_EQ(seen.size(), 1023u);
+  EXPECT_FALSE(b.Take().has_value());
+}
+
+}  // namespace
+}  // namespace shoal::server
