@@ -78,7 +78,7 @@ absl::StatusOr<bool> LeaseAllocator::Usable(const config::Subnet4& subnet,
                                             dhcp::Ipv4Address address,
                                             const ClientIdentity& client,
                                             const std::optional<host_backend::Host>& host,
-                                            int64_t now) {
+                                            int64_t now, std::optional<Lease4>* current_out) {
   if (!subnet.prefix.Contains(address)) return false;
   if (address == subnet.prefix.address ||
       address.value() == (subnet.prefix.address.value() | ~subnet.prefix.Mask())) {
@@ -97,6 +97,7 @@ absl::StatusOr<bool> LeaseAllocator::Usable(const config::Subnet4& subnet,
   if (context_.offers().OfferedToOther(address, client.Key())) return false;
   auto current = leases_.Get(address);
   if (!current.ok()) return current.status();
+  if (current_out != nullptr) *current_out = *current;
   if (current->has_value() && IsLive(**current, now) && !client.Owns(**current)) return false;
   return true;
 }
@@ -230,15 +231,14 @@ absl::StatusOr<LeaseAllocator::RequestResult> LeaseAllocator::Request(
     return result;
   }
   for (int attempt = 0; attempt < 2; ++attempt) {
-    auto usable = Usable(*subnet, address, request.client, *host, request.now);
+    std::optional<Lease4> current;
+    auto usable = Usable(*subnet, address, request.client, *host, request.now, &current);
     if (!usable.ok()) return usable.status();
     if (!*usable) {
       result.outcome = Outcome::kNak;
       result.reason = "address " + address.ToString() + " is not available to this client";
       return result;
     }
-    auto current = leases_.Get(address);
-    if (!current.ok()) return current.status();
     Lease4 lease;
     lease.address = address;
     lease.hwaddr = request.client.hwaddr;
@@ -248,7 +248,7 @@ absl::StatusOr<LeaseAllocator::RequestResult> LeaseAllocator::Request(
     lease.cltt = request.now;
     lease.subnet_id = subnet->id;
     lease.hostname = *host && !(*host)->hostname.empty() ? (*host)->hostname : request.hostname;
-    absl::Status written = WriteLease(lease, *current);
+    absl::Status written = WriteLease(lease, current);
     if (absl::IsAborted(written) || absl::IsAlreadyExists(written) || absl::IsNotFound(written)) {
       continue;  // someone else wrote this address meanwhile: look again
     }

@@ -89,9 +89,11 @@ class LeaseAllocator {
   absl::StatusOr<std::optional<lease_backend::Lease4>> FindClientLease(
       const std::vector<const config::Subnet4*>& candidates, const ClientIdentity& client);
   // True if `address` may be given to this client in `subnet` right now.
+  // When the lease store was read, `current` receives the lease found there.
   absl::StatusOr<bool> Usable(const config::Subnet4& subnet, dhcp::Ipv4Address address,
                               const ClientIdentity& client,
-                              const std::optional<host_backend::Host>& host, int64_t now);
+                              const std::optional<host_backend::Host>& host, int64_t now,
+                              std::optional<lease_backend::Lease4>* current = nullptr);
   absl::StatusOr<std::optional<Allocation>> TakeFree(
       const std::vector<const config::Subnet4*>& candidates, const AllocationRequest& request,
       const std::optional<host_backend::Host>& host);

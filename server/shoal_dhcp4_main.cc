@@ -9,7 +9,9 @@
 
 #include "absl/strings/numbers.h"
 #include "config/dhcp4_parser.h"
+#include "db/database_params.h"
 #include "lease_backend/memfile_lease_store.h"
+#include "lease_backend/sql_lease_store.h"
 #include "server/backend_registry.h"
 #include "server/control_channel.h"
 #include "server/core_commands.h"
@@ -63,6 +65,16 @@ void RegisterBackends(BackendRegistry& registry) {
         if (!store.ok()) return store.status();
         return std::shared_ptr<shoal::lease_backend::LeaseStore>(std::move(*store));
       });
+  auto sql = [](const shoal::config::DatabaseConfig& db)
+      -> absl::StatusOr<std::shared_ptr<shoal::lease_backend::LeaseStore>> {
+    auto params = shoal::db::DatabaseParams::FromJson(db.raw, "lease-database");
+    if (!params.ok()) return params.status();
+    auto store = shoal::lease_backend::SqlLeaseStore::Create(*params);
+    if (!store.ok()) return store.status();
+    return std::shared_ptr<shoal::lease_backend::LeaseStore>(std::move(*store));
+  };
+  registry.RegisterLeaseStore("mysql", sql);
+  registry.RegisterLeaseStore("postgresql", sql);
 }
 
 }  // namespace

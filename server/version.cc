@@ -15,7 +15,7 @@ const char* ExtendedVersion() {
          "boost: " BOOST_LIB_VERSION "\n"
          "spdlog: " SHOAL_STR(SPDLOG_VER_MAJOR) "." SHOAL_STR(SPDLOG_VER_MINOR) "." SHOAL_STR(
              SPDLOG_VER_PATCH) "\n"
-         "backends: memfile";
+         "backends: memfile, mysql, postgresql";
 }
 
 }  // namespace shoal::server
