@@ -41,9 +41,11 @@ uint64_t AllocationSeed(const config::DatabaseConfig& leases) {
 // Worker threads when the configuration does not say: a shared SQL store is
 // waited on, and group commit batches the writes of concurrent workers, so
 // more threads than cores keep both the cores and the database busy.
+// With memfile a message never waits on I/O, so one thread that reads,
+// processes and answers without any hand-off is the cheapest per message.
 size_t DefaultWorkers(const config::DatabaseConfig& leases) {
   size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  return leases.type == "memfile" ? cores : std::max<size_t>(32, 8 * cores);
+  return leases.type == "memfile" ? 1 : std::max<size_t>(32, 8 * cores);
 }
 
 bool SameLeaseDatabase(const config::DatabaseConfig& a, const config::DatabaseConfig& b) {
@@ -103,7 +105,10 @@ absl::StatusOr<std::unique_ptr<Dhcp4Server>> Dhcp4Server::Create(
 
   size_t workers = server->options_.workers;
   if (workers == 0) workers = DefaultWorkers(config->lease_database);
-  for (size_t i = 0; i < workers; ++i) server->workers_.push_back(std::make_unique<Worker>());
+  // With one thread the I/O thread processes messages itself (no workers).
+  if (workers > 1) {
+    for (size_t i = 0; i < workers; ++i) server->workers_.push_back(std::make_unique<Worker>());
+  }
   server->start_time_ = server->reconfigure_time_ = Now();
   return server;
 }
@@ -173,15 +178,19 @@ void Dhcp4Server::DrainSocket(const std::shared_ptr<ListenSocket>& socket) {
       }
       return;
     }
-    HandleDatagram(socket, std::vector<uint8_t>(buffer, buffer + datagram->size), *datagram);
+    HandleDatagram(socket, std::span<const uint8_t>(buffer, datagram->size), *datagram);
   }
 }
 
 void Dhcp4Server::HandleDatagram(const std::shared_ptr<ListenSocket>& socket,
-                                 std::vector<uint8_t> data, const ReceivedDatagram& meta) {
+                                 std::span<const uint8_t> data, const ReceivedDatagram& meta) {
+  if (workers_.empty()) {  // one thread: process here, no hand-off
+    ProcessDatagram(*socket, data, meta);
+    return;
+  }
   // Route by chaddr (bytes 28..43) so one client's messages stay in order.
   size_t hash = data.size() >= 44
-                    ? absl::HashOf(std::string_view(reinterpret_cast<char*>(data.data()) + 28, 16))
+                    ? absl::HashOf(std::string_view(reinterpret_cast<const char*>(data.data()) + 28, 16))
                     : 0;
   Worker& worker = *workers_[hash % workers_.size()];
   if (worker.pending.load(std::memory_order_relaxed) >= kMaxPendingPerWorker) {
@@ -190,40 +199,46 @@ void Dhcp4Server::HandleDatagram(const std::shared_ptr<ListenSocket>& socket,
     return;
   }
   worker.pending.fetch_add(1, std::memory_order_relaxed);
-  boost::asio::post(worker.io, [this, &worker, socket, data = std::move(data), meta]() {
+  boost::asio::post(worker.io, [this, &worker, socket,
+                                copy = std::vector<uint8_t>(data.begin(), data.end()), meta]() {
     worker.pending.fetch_sub(1, std::memory_order_relaxed);
-    if (!service_enabled()) {
-      counters_.Increment(PacketCounter::kReceived);
-      counters_.Increment(PacketCounter::kReceiveDrop);
-      return;
-    }
-    auto packet = dhcp::Packet4::Parse(data);
-    if (!packet.ok()) {
-      counters_.Increment(PacketCounter::kReceived);
-      counters_.Increment(PacketCounter::kParseFailed);
-      log_->debug("malformed packet from {}:{}: {}", meta.source.ToString(), meta.source_port,
-                  std::string(packet.status().message()));
-      return;
-    }
-    ReceiveInfo info{.ifindex = meta.ifindex,
-                     .interface_name = socket->socket->interface(),
-                     .source = meta.source,
-                     .source_port = meta.source_port,
-                     .destination = meta.destination};
-    if (socket->configured_address) {
-      info.interface_addresses.push_back(*socket->configured_address);
-    } else if (const NetworkInterface* i = interfaces_.load()->FindByIndex(meta.ifindex)) {
-      info.interface_addresses = i->addresses;
-    }
-    std::shared_ptr<ServingContext> context = context_.load();
-    std::optional<Reply> reply = processor_.Process(*context, *packet, info, Now());
-    if (!reply) return;
-    size_t max_size = 576;
-    if (const auto* mms = packet->GetOption(dhcp::kOptionMaxMessageSize); mms && mms->size() == 2) {
-      max_size = std::clamp<size_t>(size_t{(*mms)[0]} << 8 | (*mms)[1], 576, 1500);
-    }
-    SendReply(*socket, *reply, max_size);
+    ProcessDatagram(*socket, copy, meta);
   });
+}
+
+void Dhcp4Server::ProcessDatagram(ListenSocket& socket, std::span<const uint8_t> data,
+                                  const ReceivedDatagram& meta) {
+  if (!service_enabled()) {
+    counters_.Increment(PacketCounter::kReceived);
+    counters_.Increment(PacketCounter::kReceiveDrop);
+    return;
+  }
+  auto packet = dhcp::Packet4::Parse(data);
+  if (!packet.ok()) {
+    counters_.Increment(PacketCounter::kReceived);
+    counters_.Increment(PacketCounter::kParseFailed);
+    log_->debug("malformed packet from {}:{}: {}", meta.source.ToString(), meta.source_port,
+                std::string(packet.status().message()));
+    return;
+  }
+  ReceiveInfo info{.ifindex = meta.ifindex,
+                   .interface_name = socket.socket->interface(),
+                   .source = meta.source,
+                   .source_port = meta.source_port,
+                   .destination = meta.destination};
+  if (socket.configured_address) {
+    info.interface_addresses.push_back(*socket.configured_address);
+  } else if (const NetworkInterface* i = interfaces_.load()->FindByIndex(meta.ifindex)) {
+    info.interface_addresses = i->addresses;
+  }
+  std::shared_ptr<ServingContext> context = context_.load();
+  std::optional<Reply> reply = processor_.Process(*context, *packet, info, Now());
+  if (!reply) return;
+  size_t max_size = 576;
+  if (const auto* mms = packet->GetOption(dhcp::kOptionMaxMessageSize); mms && mms->size() == 2) {
+    max_size = std::clamp<size_t>(size_t{(*mms)[0]} << 8 | (*mms)[1], 576, 1500);
+  }
+  SendReply(socket, *reply, max_size);
 }
 
 void Dhcp4Server::SendReply(ListenSocket& socket, Reply& reply, size_t max_size) {
@@ -259,7 +274,8 @@ absl::Status Dhcp4Server::Reconfigure(std::shared_ptr<const config::Config> conf
     if (!opened.ok()) return opened.status();
     leases = *opened;
   }
-  auto context = ServingContext::Create(config, leases, AllocationSeed(config->lease_database));
+  auto context = ServingContext::Create(config, leases, AllocationSeed(config->lease_database),
+                                        current->offers_ptr());
   if (!context.ok()) return context.status();
   auto interfaces = InterfaceTable::Load();
   if (!interfaces.ok()) return interfaces.status();
@@ -447,7 +463,7 @@ int Dhcp4Server::Run() {
   threads_.emplace_back([this] { maintenance_.run(); });
   WaitForSignals();
   for (auto& socket : sockets_) StartReceiving(socket);
-  log_->info("shoal-dhcp4 serving with {} workers", workers_.size());
+  log_->info("shoal-dhcp4 serving with {} worker thread(s)", worker_count());
 
   {
     std::lock_guard lock(reconfigure_mu_);

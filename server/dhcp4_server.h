@@ -1,10 +1,13 @@
 // Dhcp4Server: one shoal-dhcp4 node at run time.
 //
 // Threads:
-//  - the I/O thread runs packet sockets (Boost.Asio), signals and timers; it
-//    only reads datagrams and hands them on, it never touches a store;
+//  - the I/O thread runs packet sockets (Boost.Asio), signals and timers;
 //  - N workers process messages; all messages of one client (by chaddr) go to
-//    the same worker, so one client's messages are handled in order;
+//    the same worker, so one client's messages are handled in order. With a
+//    store that may block (SQL) there are many workers and the I/O thread
+//    only reads datagrams and hands them on. With one thread (the default for
+//    memfile, whose writes never wait on a network) the I/O thread processes
+//    each message itself, saving a thread hand-off per message;
 //  - a maintenance thread reclaims expired leases, releases stale offers and
 //    runs lease file cleanup, so none of that stalls the packet path.
 // Configuration is a ServingContext snapshot swapped atomically: a new one is
@@ -17,6 +20,7 @@
 #include <map>
 #include <mutex>
 #include <memory>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,7 +42,7 @@ struct ServerOptions {
   std::string config_file;  // -c, re-read on SIGHUP and config-reload
   Ports ports;              // -p, -P
   bool debug = false;       // -d
-  size_t workers = 0;       // 0 = multi-threading.thread-pool-size or the core count
+  size_t workers = 0;       // 0 = default: 1 for memfile, many for SQL stores
 };
 
 class Dhcp4Server {
@@ -77,7 +81,8 @@ class Dhcp4Server {
 
   std::shared_ptr<ServingContext> context() const { return context_.load(); }
   const ServerOptions& options() const { return options_; }
-  size_t worker_count() const { return workers_.size(); }
+  // Threads processing messages (1: the I/O thread itself).
+  size_t worker_count() const { return std::max<size_t>(1, workers_.size()); }
   // Interfaces configured but not listened on, with the reason.
   std::vector<std::string> socket_errors() const;
   const PacketCounters& counters() const { return counters_; }
@@ -94,8 +99,12 @@ class Dhcp4Server {
   absl::Status OpenSockets(const config::Config& config);
   void StartReceiving(const std::shared_ptr<ListenSocket>& socket);
   void DrainSocket(const std::shared_ptr<ListenSocket>& socket);
-  void HandleDatagram(const std::shared_ptr<ListenSocket>& socket, std::vector<uint8_t> data,
+  // Hands a datagram to its client's worker, or processes it here when the
+  // node runs on one thread.
+  void HandleDatagram(const std::shared_ptr<ListenSocket>& socket, std::span<const uint8_t> data,
                       const ReceivedDatagram& meta);
+  void ProcessDatagram(ListenSocket& socket, std::span<const uint8_t> data,
+                       const ReceivedDatagram& meta);
   void SendReply(ListenSocket& socket, Reply& reply, size_t max_size);
   void WaitForSignals();
   void ScheduleMaintenance();

@@ -30,7 +30,8 @@ using Parsed = std::variant<T, BadRequest>;
 // --- argument readers (Kea's SimpleParser texts, without positions) -------
 
 std::optional<BadRequest> RequireMap(const json& arguments, const std::string& command) {
-  if (arguments.is_null()) return BadRequest{"no parameters specified for the " + command + " command"};
+  if (arguments.is_null())
+    return BadRequest{"no parameters specified for the " + command + " command"};
   if (!arguments.is_object()) return BadRequest{"Parameters missing or are not a map."};
   return std::nullopt;
 }
@@ -81,7 +82,9 @@ std::optional<BadRequest> GetBool(const json& args, const std::string& key, bool
   return std::nullopt;
 }
 
-std::optional<Ipv4Address> ParseAddress(const std::string& text) { return Ipv4Address::Parse(text); }
+std::optional<Ipv4Address> ParseAddress(const std::string& text) {
+  return Ipv4Address::Parse(text);
+}
 
 // Kea's hardware address / client id text: hex octets separated by ':'
 // (one or two digits each), or a plain even-length hex string.
@@ -92,9 +95,11 @@ std::optional<std::vector<uint8_t>> ParseIdentifier(const std::string& text) {
     size_t start = 0;
     while (true) {
       size_t end = text.find(':', start);
-      std::string part = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      std::string part =
+          text.substr(start, end == std::string::npos ? std::string::npos : end - start);
       if (part.empty() || part.size() > 2 ||
-          !std::all_of(part.begin(), part.end(), [](unsigned char c) { return std::isxdigit(c); })) {
+          !std::all_of(part.begin(), part.end(),
+                       [](unsigned char c) { return std::isxdigit(c); })) {
         return std::nullopt;
       }
       bytes.push_back(static_cast<uint8_t>(std::stoi(part, nullptr, 16)));
@@ -224,15 +229,15 @@ Parsed<LeaseRequest> ParseLease(const json& args, const ServingContext& context,
   if (auto e = GetInteger(args, "expire", INT64_MIN, INT64_MAX, &expire)) return *e;
   if (expire) {
     if (*expire <= 0) {
-      return BadRequest{"expiration time must be positive for address " +
-                        lease.address.ToString()};
+      return BadRequest{"expiration time must be positive for address " + lease.address.ToString()};
     }
     if (*expire < int64_t{lease.valid_lifetime}) {
       return BadRequest{"expiration time must be greater than valid lifetime for address " +
                         lease.address.ToString()};
     }
-    lease.cltt = lease.valid_lifetime == Lease4::kInfinite ? *expire
-                                                           : *expire - int64_t{lease.valid_lifetime};
+    lease.cltt = lease.valid_lifetime == Lease4::kInfinite
+                     ? *expire
+                     : *expire - int64_t{lease.valid_lifetime};
   } else {
     lease.cltt = now;
   }
@@ -331,7 +336,8 @@ Parsed<LeaseSelector> ParseSelector(const json& args) {
         "No 'ip-address' provided and 'identifier-type' is either missing or not a string."};
   }
   if (identifier == args.end() || !identifier->is_string()) {
-    return BadRequest{"No 'ip-address' provided and 'identifier' is either missing or not a string."};
+    return BadRequest{
+        "No 'ip-address' provided and 'identifier' is either missing or not a string."};
   }
   const std::string type_text = type->get<std::string>();
   Parsed<std::vector<uint8_t>> bytes = BadRequest{};
@@ -354,8 +360,9 @@ Parsed<LeaseSelector> ParseSelector(const json& args) {
 absl::StatusOr<std::optional<Lease4>> FindLease(lease_backend::LeaseStore& store,
                                                 const LeaseSelector& selector) {
   if (selector.address) return store.Get(*selector.address);
-  auto leases = selector.by_client_id ? store.GetByClientId(selector.identifier, selector.subnet_id)
-                                      : store.GetByHwAddress(selector.identifier, selector.subnet_id);
+  auto leases = selector.by_client_id
+                    ? store.GetByClientId(selector.identifier, selector.subnet_id)
+                    : store.GetByHwAddress(selector.identifier, selector.subnet_id);
   if (!leases.ok()) return leases.status();
   if (leases->empty()) return std::optional<Lease4>();
   return std::optional<Lease4>(leases->front());
@@ -378,8 +385,8 @@ class LeaseCommands {
     if (absl::IsAlreadyExists(added)) return CommandAnswer::Error("IPv4 lease already exists.");
     if (!added.ok()) return StoreError(added);
     SyncMap(*context, lease);
-    return CommandAnswer::Success("Lease for address " + lease.address.ToString() +
-                                  ", subnet-id " + std::to_string(lease.subnet_id) + " added.");
+    return CommandAnswer::Success("Lease for address " + lease.address.ToString() + ", subnet-id " +
+                                  std::to_string(lease.subnet_id) + " added.");
   }
 
   CommandAnswer Update(const json& args) {
@@ -489,12 +496,14 @@ class LeaseCommands {
     }
     auto limit = args.find("limit");
     if (limit == args.end()) return CommandAnswer::Error("'limit' parameter not specified");
-    if (!limit->is_number_integer()) return CommandAnswer::Error("'limit' parameter must be a number");
+    if (!limit->is_number_integer())
+      return CommandAnswer::Error("'limit' parameter must be a number");
     if (limit->get<int64_t>() <= 0) {
       return CommandAnswer::Error("page size of retrieved leases must not be 0");
     }
     if (limit->get<int64_t>() > UINT32_MAX) {
-      return CommandAnswer::Error("page size of retrieved leases must not be greater than 4294967295");
+      return CommandAnswer::Error(
+          "page size of retrieved leases must not be greater than 4294967295");
     }
     auto leases = context_()->leases().GetPage(after, limit->get<size_t>());
     if (!leases.ok()) return StoreError(leases.status());

@@ -42,6 +42,14 @@ std::optional<OfferBook::Offer> OfferBook::Remove(const std::string& client_key)
   return offer;
 }
 
+std::vector<OfferBook::Offer> OfferBook::All() const {
+  std::lock_guard lock(mu_);
+  std::vector<Offer> all;
+  all.reserve(by_client_.size());
+  for (const auto& [key, offer] : by_client_) all.push_back(offer);
+  return all;
+}
+
 std::vector<OfferBook::Offer> OfferBook::TakeExpired(int64_t now) {
   std::lock_guard lock(mu_);
   std::vector<Offer> expired;

@@ -34,6 +34,8 @@ class OfferBook {
   bool OfferedToOther(dhcp::Ipv4Address address, const std::string& client_key) const;
   // Forgets the client's offer (it became a lease, or was refused).
   std::optional<Offer> Remove(const std::string& client_key);
+  // Every outstanding offer.
+  std::vector<Offer> All() const;
   // Removes and returns offers whose hold time ended before `now`.
   std::vector<Offer> TakeExpired(int64_t now);
 

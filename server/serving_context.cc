@@ -6,9 +6,10 @@ namespace shoal::server {
 
 ServingContext::ServingContext(std::shared_ptr<const config::Config> config,
                                std::shared_ptr<lease_backend::LeaseStore> leases,
-                               uint64_t allocation_seed)
+                               uint64_t allocation_seed, std::shared_ptr<OfferBook> offers)
     : config_(std::move(config)),
       leases_(std::move(leases)),
+      offers_(offers ? std::move(offers) : std::make_shared<OfferBook>()),
       selector_(*config_),
       hosts_(std::make_unique<host_backend::ConfigHostStore>(*config_)) {
   for (const config::Subnet4& subnet : config_->subnets) {
@@ -18,9 +19,11 @@ ServingContext::ServingContext(std::shared_ptr<const config::Config> config,
 
 absl::StatusOr<std::shared_ptr<ServingContext>> ServingContext::Create(
     std::shared_ptr<const config::Config> config,
-    std::shared_ptr<lease_backend::LeaseStore> leases, uint64_t allocation_seed) {
-  std::shared_ptr<ServingContext> context(
-      new ServingContext(std::move(config), std::move(leases), allocation_seed));
+    std::shared_ptr<lease_backend::LeaseStore> leases, uint64_t allocation_seed,
+    std::shared_ptr<OfferBook> offers) {
+  std::shared_ptr<ServingContext> context(new ServingContext(
+      std::move(config), std::move(leases), allocation_seed, std::move(offers)));
+  for (const OfferBook::Offer& offer : context->offers_->All()) context->MarkUsed(offer.address);
   for (const config::Reservation& r : context->config_->global_reservations) {
     if (r.address) context->MarkUsed(*r.address);
   }

@@ -25,10 +25,15 @@ class ServingContext {
   // Reads every lease from `leases` to mark used addresses. Fails if the
   // lease store cannot be read.
   // `allocation_seed`: see FreeAddressMap (non-zero when the lease store is
-  // shared with other nodes).
+  // shared with other nodes). `offers`: the outstanding offers of the
+  // context this one replaces, so an address offered just before a
+  // reconfiguration is not offered to someone else just after it (packets
+  // still finishing on the old context record into the same book); null
+  // starts an empty book.
   static absl::StatusOr<std::shared_ptr<ServingContext>> Create(
       std::shared_ptr<const config::Config> config,
-      std::shared_ptr<lease_backend::LeaseStore> leases, uint64_t allocation_seed = 0);
+      std::shared_ptr<lease_backend::LeaseStore> leases, uint64_t allocation_seed = 0,
+      std::shared_ptr<OfferBook> offers = nullptr);
 
   const config::Config& config() const { return *config_; }
   std::shared_ptr<const config::Config> config_ptr() const { return config_; }
@@ -38,21 +43,23 @@ class ServingContext {
   std::shared_ptr<lease_backend::LeaseStore> leases_ptr() const { return leases_; }
   // nullptr for an unknown subnet id.
   FreeAddressMap* free_map(uint32_t subnet_id);
-  OfferBook& offers() { return offers_; }
+  OfferBook& offers() { return *offers_; }
+  std::shared_ptr<OfferBook> offers_ptr() const { return offers_; }
   // Marks `address` used or free in the map of the subnet that contains it.
   void MarkUsed(dhcp::Ipv4Address address);
   void MarkFree(dhcp::Ipv4Address address);
 
  private:
   ServingContext(std::shared_ptr<const config::Config> config,
-                 std::shared_ptr<lease_backend::LeaseStore> leases, uint64_t allocation_seed);
+                 std::shared_ptr<lease_backend::LeaseStore> leases, uint64_t allocation_seed,
+                 std::shared_ptr<OfferBook> offers);
 
   std::shared_ptr<const config::Config> config_;
   std::shared_ptr<lease_backend::LeaseStore> leases_;
   SubnetSelector selector_;
   std::unique_ptr<host_backend::HostStore> hosts_;
   absl::flat_hash_map<uint32_t, std::unique_ptr<FreeAddressMap>> free_maps_;
-  OfferBook offers_;
+  std::shared_ptr<OfferBook> offers_;
 };
 
 }  // namespace shoal::server

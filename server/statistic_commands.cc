@@ -14,7 +14,8 @@ using nlohmann::json;
 // The `name` argument of statistic-get/-reset/-remove, or the error answer.
 std::optional<CommandAnswer> NameArgument(const json& arguments, std::string* name) {
   if (arguments.is_null()) return CommandAnswer::Error("Missing mandatory 'arguments' parameter.");
-  if (!arguments.is_object()) return CommandAnswer::Error("'arguments' parameter expected to be a map.");
+  if (!arguments.is_object())
+    return CommandAnswer::Error("'arguments' parameter expected to be a map.");
   auto it = arguments.find("name");
   if (it == arguments.end()) return CommandAnswer::Error("Missing mandatory 'name' parameter.");
   if (!it->is_string()) return CommandAnswer::Error("'name' parameter expected to be a string.");
@@ -36,8 +37,7 @@ std::string UtcTimestamp() {
 }
 
 // Reads an optional positive subnet id argument; error text on a bad value.
-std::optional<std::string> SubnetIdValue(const json& value, const std::string& key,
-                                         int64_t* out) {
+std::optional<std::string> SubnetIdValue(const json& value, const std::string& key, int64_t* out) {
   if (!value.is_number_integer()) return "'" + key + "' parameter is not integer.";
   *out = value.get<int64_t>();
   if (*out <= 0 || *out > UINT32_MAX) {
@@ -80,7 +80,8 @@ CommandAnswer StatLease4Get(Statistics& statistics, const json& arguments) {
   std::shared_ptr<ServingContext> context = statistics.context();
   auto usage = ComputeSubnetUsage(*context);
   if (!usage.ok()) {
-    return CommandAnswer::Error(std::string(kPrefix) + ": " + std::string(usage.status().message()));
+    return CommandAnswer::Error(std::string(kPrefix) + ": " +
+                                std::string(usage.status().message()));
   }
   std::sort(usage->begin(), usage->end(),
             [](const SubnetUsage& a, const SubnetUsage& b) { return a.subnet_id < b.subnet_id; });
@@ -97,21 +98,20 @@ CommandAnswer StatLease4Get(Statistics& statistics, const json& arguments) {
                                   std::to_string(first) + " does not exist");
     }
     if (range) {
-      return CommandAnswer::Empty(std::string(kPrefix) +
-                                  ": no matching data, selected ID range: " +
+      return CommandAnswer::Empty(std::string(kPrefix) + ": no matching data, selected ID range: " +
                                   std::to_string(first) + " through " + std::to_string(last));
     }
     return CommandAnswer::Empty(std::string(kPrefix) + ": 0 rows found");
   }
   const size_t count = rows.size();
   json result_set = {
-      {"columns", {"subnet-id", "total-addresses", "cumulative-assigned-addresses",
-                   "assigned-addresses", "declined-addresses"}},
+      {"columns",
+       {"subnet-id", "total-addresses", "cumulative-assigned-addresses", "assigned-addresses",
+        "declined-addresses"}},
       {"rows", std::move(rows)},
       {"timestamp", UtcTimestamp()},
   };
-  return CommandAnswer::Success(std::string(kPrefix) + ": " + std::to_string(count) +
-                                    " rows found",
+  return CommandAnswer::Success(std::string(kPrefix) + ": " + std::to_string(count) + " rows found",
                                 json{{"result-set", std::move(result_set)}});
 }
 
@@ -159,9 +159,8 @@ void RegisterStatisticCommands(control::CommandRegistry& registry, Statistics& s
     return CommandAnswer::Success(
         "Warning: statistic-remove-all command is deprecated. All statistics removed.");
   });
-  add("stat-lease4-get", [&statistics](const json& arguments) {
-    return StatLease4Get(statistics, arguments);
-  });
+  add("stat-lease4-get",
+      [&statistics](const json& arguments) { return StatLease4Get(statistics, arguments); });
 }
 
 }  // namespace shoal::server

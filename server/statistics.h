@@ -72,8 +72,9 @@ class Statistics {
 
   // `counters` must outlive this object; `context` returns the current
   // configuration snapshot.
-  Statistics(const PacketCounters& counters, ContextSource context,
-             Clock clock = [] { return std::chrono::system_clock::now(); });
+  Statistics(
+      const PacketCounters& counters, ContextSource context,
+      Clock clock = [] { return std::chrono::system_clock::now(); });
   Statistics(const Statistics&) = delete;
   Statistics& operator=(const Statistics&) = delete;
 
@@ -96,9 +97,9 @@ class Statistics {
     std::chrono::system_clock::time_point time;
   };
   struct Entry {
-    int64_t baseline = 0;                  // source value that reads as 0
-    std::optional<int64_t> removed_at;     // set while removed
-    std::deque<Sample> samples;            // newest first
+    int64_t baseline = 0;               // source value that reads as 0
+    std::optional<int64_t> removed_at;  // set while removed
+    std::deque<Sample> samples;         // newest first
   };
 
   // Source values of every statistic (or of `only`, if given and known).

@@ -39,8 +39,8 @@ inline std::shared_ptr<lease_backend::LeaseStore> MemoryStore() {
   return std::shared_ptr<lease_backend::LeaseStore>(std::move(*store));
 }
 
-inline std::shared_ptr<ServingContext> MakeContext(
-    std::shared_ptr<lease_backend::LeaseStore> store, const char* dhcp4 = kTwoSubnets) {
+inline std::shared_ptr<ServingContext> MakeContext(std::shared_ptr<lease_backend::LeaseStore> store,
+                                                   const char* dhcp4 = kTwoSubnets) {
   auto context = ServingContext::Create(ParseConfig(dhcp4), std::move(store));
   EXPECT_TRUE(context.ok()) << context.status();
   return *context;
@@ -48,8 +48,8 @@ inline std::shared_ptr<ServingContext> MakeContext(
 
 // Runs `command` with `arguments` (JSON text, or "" for none) through the
 // registry's envelope and returns the single reply map.
-inline nlohmann::json RunCommand(const control::CommandRegistry& registry, const std::string& command,
-                          const std::string& arguments = "") {
+inline nlohmann::json RunCommand(const control::CommandRegistry& registry,
+                                 const std::string& command, const std::string& arguments = "") {
   nlohmann::json request = {{"command", command}};
   if (!arguments.empty()) request["arguments"] = nlohmann::json::parse(arguments);
   return registry.HandleRequest(request);

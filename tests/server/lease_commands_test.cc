@@ -7,10 +7,10 @@
 namespace shoal::server {
 namespace {
 
-using nlohmann::json;
 using api_testing::MakeContext;
 using api_testing::MemoryStore;
 using api_testing::RunCommand;
+using nlohmann::json;
 
 constexpr int64_t kNow = 1700000000;
 
@@ -19,7 +19,8 @@ class LeaseCommandsTest : public ::testing::Test {
   void SetUp() override {
     store_ = MemoryStore();
     context_ = MakeContext(store_);
-    RegisterLeaseCommands(registry_, [this] { return context_; }, [] { return kNow; });
+    RegisterLeaseCommands(
+        registry_, [this] { return context_; }, [] { return kNow; });
   }
   json Do(const std::string& command, const std::string& arguments = "") {
     return RunCommand(registry_, command, arguments);
@@ -62,7 +63,8 @@ TEST_F(LeaseCommandsTest, AddThenGetShowsKeaLeaseJson) {
 
 TEST_F(LeaseCommandsTest, ClientIdOmittedWhenEmptyAndSubnetDefaultsApply) {
   ASSERT_EQ(Do("lease4-add", R"({"ip-address": "198.51.100.5", "hw-address": "01:02:03:04:05:06",
-                                "expire": 1700000600})")["result"], 0);
+                                "expire": 1700000600})")["result"],
+            0);
   json lease = Do("lease4-get", R"({"ip-address": "198.51.100.5"})")["arguments"];
   EXPECT_FALSE(lease.contains("client-id"));
   EXPECT_FALSE(lease.contains("user-context"));
@@ -117,7 +119,8 @@ TEST_F(LeaseCommandsTest, DuplicateAddIsRefused) {
 
 TEST_F(LeaseCommandsTest, GetByIdentifierAndNotFound) {
   ASSERT_EQ(Do("lease4-add", R"({"ip-address": "192.0.2.13", "hw-address": "01:02:03:04:05:06",
-                                "client-id": "ff:01"})")["result"], 0);
+                                "client-id": "ff:01"})")["result"],
+            0);
   json r = Do("lease4-get", R"({"identifier-type": "hw-address", "identifier": "01:02:03:04:05:06",
                                "subnet-id": 1})");
   EXPECT_EQ(r["result"], 0) << r;
@@ -137,9 +140,11 @@ TEST_F(LeaseCommandsTest, GetByIdentifierAndNotFound) {
 
 TEST_F(LeaseCommandsTest, ByHwAddressClientIdHostname) {
   ASSERT_EQ(Do("lease4-add", R"({"ip-address": "192.0.2.10", "hw-address": "01:02:03:04:05:06",
-                                "client-id": "01:aa", "hostname": "Alpha"})")["result"], 0);
+                                "client-id": "01:aa", "hostname": "Alpha"})")["result"],
+            0);
   ASSERT_EQ(Do("lease4-add", R"({"ip-address": "198.51.100.100",
-                                "hw-address": "01:02:03:04:05:06"})")["result"], 0);
+                                "hw-address": "01:02:03:04:05:06"})")["result"],
+            0);
   json r = Do("lease4-get-by-hw-address", R"({"hw-address": "01:02:03:04:05:06"})");
   EXPECT_EQ(r["result"], 0);
   EXPECT_EQ(r["text"], "2 IPv4 lease(s) found.");
@@ -163,7 +168,8 @@ TEST_F(LeaseCommandsTest, GetAllAndPages) {
                        R"(", "hw-address": "01:02:03:04:05:)" + std::to_string(i) + R"("})";
     ASSERT_EQ(Do("lease4-add", args)["result"], 0);
   }
-  ASSERT_EQ(Do("lease4-add", R"({"ip-address": "198.51.100.101", "hw-address": "02:02"})")["result"], 0);
+  ASSERT_EQ(
+      Do("lease4-add", R"({"ip-address": "198.51.100.101", "hw-address": "02:02"})")["result"], 0);
   json r = Do("lease4-get-all");
   EXPECT_EQ(r["text"], "6 IPv4 lease(s) found.");
   r = Do("lease4-get-all", R"({"subnets": [2]})");
@@ -183,7 +189,8 @@ TEST_F(LeaseCommandsTest, GetAllAndPages) {
   EXPECT_EQ(seen.size(), 6u);
   EXPECT_EQ(r["arguments"]["count"], 0);
   EXPECT_EQ(Do("lease4-get-page", R"({"from": "start", "limit": 0})")["result"], 1);
-  EXPECT_EQ(Do("lease4-get-page", R"({"from": "start"})")["text"], "'limit' parameter not specified");
+  EXPECT_EQ(Do("lease4-get-page", R"({"from": "start"})")["text"],
+            "'limit' parameter not specified");
   EXPECT_EQ(Do("lease4-get-page", R"({"limit": 3})")["text"], "'from' parameter not specified");
   EXPECT_EQ(Do("lease4-get-page", R"({"from": "bogus", "limit": 3})")["text"],
             "'from' parameter value is neither 'start' keyword nor a valid IPv4 address");
@@ -192,7 +199,8 @@ TEST_F(LeaseCommandsTest, GetAllAndPages) {
 }
 
 TEST_F(LeaseCommandsTest, UpdateAndForceCreate) {
-  json r = Do("lease4-update", R"({"ip-address": "192.0.2.14", "hw-address": "01:02:03:04:05:06"})");
+  json r =
+      Do("lease4-update", R"({"ip-address": "192.0.2.14", "hw-address": "01:02:03:04:05:06"})");
   EXPECT_EQ(r["result"], 1);
   EXPECT_EQ(r["text"], "failed to update the lease with address 192.0.2.14 - no such lease");
   r = Do("lease4-update", R"({"ip-address": "192.0.2.14", "hw-address": "01:02:03:04:05:06",
@@ -205,7 +213,8 @@ TEST_F(LeaseCommandsTest, UpdateAndForceCreate) {
   EXPECT_EQ(r["text"], "IPv4 lease updated.");
   EXPECT_EQ(Do("lease4-get", R"({"ip-address": "192.0.2.14"})")["arguments"]["hostname"], "new");
   // Out-of-subnet update is refused like an add.
-  EXPECT_EQ(Do("lease4-update", R"({"ip-address": "10.0.0.1", "hw-address": "01:02"})")["result"], 1);
+  EXPECT_EQ(Do("lease4-update", R"({"ip-address": "10.0.0.1", "hw-address": "01:02"})")["result"],
+            1);
 }
 
 // A store whose Update always reports a concurrent change.
@@ -257,7 +266,8 @@ class RacingStore : public lease_backend::LeaseStore {
 
 TEST_F(LeaseCommandsTest, UpdateReportsConcurrentChange) {
   context_ = MakeContext(std::make_shared<RacingStore>(store_));
-  ASSERT_EQ(Do("lease4-add", R"({"ip-address": "192.0.2.16", "hw-address": "01:02"})")["result"], 0);
+  ASSERT_EQ(Do("lease4-add", R"({"ip-address": "192.0.2.16", "hw-address": "01:02"})")["result"],
+            0);
   json r = Do("lease4-update", R"({"ip-address": "192.0.2.16", "hw-address": "01:03"})");
   EXPECT_EQ(r["result"], 1);
   EXPECT_EQ(r["text"],
@@ -266,8 +276,11 @@ TEST_F(LeaseCommandsTest, UpdateReportsConcurrentChange) {
 }
 
 TEST_F(LeaseCommandsTest, DeleteFreesTheAddressButNotAReservedOne) {
-  ASSERT_EQ(Do("lease4-add", R"({"ip-address": "192.0.2.17", "hw-address": "01:02"})")["result"], 0);
-  ASSERT_EQ(Do("lease4-add", R"({"ip-address": "192.0.2.15", "hw-address": "aa:aa:aa:aa:aa:aa"})")["result"], 0);
+  ASSERT_EQ(Do("lease4-add", R"({"ip-address": "192.0.2.17", "hw-address": "01:02"})")["result"],
+            0);
+  ASSERT_EQ(Do("lease4-add",
+               R"({"ip-address": "192.0.2.15", "hw-address": "aa:aa:aa:aa:aa:aa"})")["result"],
+            0);
   EXPECT_TRUE(MapSaysUsed("192.0.2.17"));
   json r = Do("lease4-del", R"({"ip-address": "192.0.2.17"})");
   EXPECT_EQ(r["result"], 0);
@@ -283,9 +296,12 @@ TEST_F(LeaseCommandsTest, DeleteFreesTheAddressButNotAReservedOne) {
 }
 
 TEST_F(LeaseCommandsTest, WipeOneSubnetOrAll) {
-  ASSERT_EQ(Do("lease4-add", R"({"ip-address": "192.0.2.10", "hw-address": "01:02"})")["result"], 0);
-  ASSERT_EQ(Do("lease4-add", R"({"ip-address": "192.0.2.11", "hw-address": "01:03"})")["result"], 0);
-  ASSERT_EQ(Do("lease4-add", R"({"ip-address": "198.51.100.100", "hw-address": "01:04"})")["result"], 0);
+  ASSERT_EQ(Do("lease4-add", R"({"ip-address": "192.0.2.10", "hw-address": "01:02"})")["result"],
+            0);
+  ASSERT_EQ(Do("lease4-add", R"({"ip-address": "192.0.2.11", "hw-address": "01:03"})")["result"],
+            0);
+  ASSERT_EQ(
+      Do("lease4-add", R"({"ip-address": "198.51.100.100", "hw-address": "01:04"})")["result"], 0);
   json r = Do("lease4-wipe", R"({"subnet-id": 1})");
   EXPECT_EQ(r["result"], 0);
   EXPECT_EQ(r["text"], "Deleted 2 IPv4 lease(s) from subnet(s) 1");

@@ -8,13 +8,14 @@
 namespace shoal::server {
 namespace {
 
-using nlohmann::json;
 using api_testing::MakeContext;
 using api_testing::MemoryStore;
 using api_testing::RunCommand;
+using nlohmann::json;
 
-lease_backend::Lease4 MakeLease(const char* address, uint32_t subnet,
-                                lease_backend::LeaseState state = lease_backend::LeaseState::kDefault) {
+lease_backend::Lease4 MakeLease(
+    const char* address, uint32_t subnet,
+    lease_backend::LeaseState state = lease_backend::LeaseState::kDefault) {
   lease_backend::Lease4 lease;
   lease.address = *dhcp::Ipv4Address::Parse(address);
   lease.hwaddr = {1, 2, 3, 4, 5, static_cast<uint8_t>(lease.address.value() & 0xff)};
@@ -63,7 +64,8 @@ TEST_F(StatisticsTest, PacketCountersInKeaSampleFormat) {
   ASSERT_EQ(samples.size(), 1u);
   EXPECT_EQ(samples[0][0], 2);
   EXPECT_EQ(samples[0][1], FormatStatisticTime(clock_));
-  EXPECT_EQ(samples[0][1].get<std::string>().size(), std::string("2023-11-14 22:13:20.000000").size());
+  EXPECT_EQ(samples[0][1].get<std::string>().size(),
+            std::string("2023-11-14 22:13:20.000000").size());
 
   Tick();
   counters_.Increment(PacketCounter::kReceived);
@@ -95,13 +97,15 @@ TEST_F(StatisticsTest, UnknownNames) {
   EXPECT_EQ(Do("statistic-remove", R"({"name": "subnet[9].total-addresses"})")["result"], 1);
   EXPECT_EQ(Do("statistic-get")["text"], "Missing mandatory 'arguments' parameter.");
   EXPECT_EQ(Do("statistic-get", "{}")["text"], "Missing mandatory 'name' parameter.");
-  EXPECT_EQ(Do("statistic-get", R"({"name": 1})")["text"], "'name' parameter expected to be a string.");
+  EXPECT_EQ(Do("statistic-get", R"({"name": 1})")["text"],
+            "'name' parameter expected to be a string.");
 }
 
 TEST_F(StatisticsTest, SubnetStatisticsFromTheLeaseStore) {
   ASSERT_TRUE(store_->Add(MakeLease("192.0.2.10", 1)).ok());
   ASSERT_TRUE(store_->Add(MakeLease("192.0.2.11", 1, lease_backend::LeaseState::kDeclined)).ok());
-  ASSERT_TRUE(store_->Add(MakeLease("192.0.2.12", 1, lease_backend::LeaseState::kExpiredReclaimed)).ok());
+  ASSERT_TRUE(
+      store_->Add(MakeLease("192.0.2.12", 1, lease_backend::LeaseState::kExpiredReclaimed)).ok());
   EXPECT_EQ(Value("subnet[1].total-addresses"), 10);
   EXPECT_EQ(Value("subnet[1].assigned-addresses"), 2);  // declined counts as assigned, as in Kea
   EXPECT_EQ(Value("subnet[1].declined-addresses"), 1);
@@ -161,7 +165,8 @@ TEST_F(StatisticsTest, SubnetStatisticsRestartOnReconfiguration) {
 
 TEST_F(StatisticsTest, StatLease4Get) {
   ASSERT_TRUE(store_->Add(MakeLease("192.0.2.10", 1)).ok());
-  ASSERT_TRUE(store_->Add(MakeLease("198.51.100.100", 2, lease_backend::LeaseState::kDeclined)).ok());
+  ASSERT_TRUE(
+      store_->Add(MakeLease("198.51.100.100", 2, lease_backend::LeaseState::kDeclined)).ok());
   json r = Do("stat-lease4-get");
   ASSERT_EQ(r["result"], 0) << r;
   EXPECT_EQ(r["text"], "stat-lease4-get: 2 rows found");
@@ -180,7 +185,9 @@ TEST_F(StatisticsTest, StatLease4Get) {
   r = Do("stat-lease4-get", R"({"subnet-range": {"first-subnet-id": 3, "last-subnet-id": 9}})");
   EXPECT_EQ(r["result"], 3);
   EXPECT_EQ(Do("stat-lease4-get", R"({"subnet-id": 0})")["result"], 1);
-  EXPECT_EQ(Do("stat-lease4-get", R"({"subnet-range": {"first-subnet-id": 3, "last-subnet-id": 1}})")["result"], 1);
+  EXPECT_EQ(Do("stat-lease4-get",
+               R"({"subnet-range": {"first-subnet-id": 3, "last-subnet-id": 1}})")["result"],
+            1);
   EXPECT_EQ(Do("stat-lease4-get", R"({"subnet-id": 1, "subnet-range": {}})")["result"], 1);
 }
 

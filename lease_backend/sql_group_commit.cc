@@ -1,0 +1,325 @@
+#include "lease_backend/sql_group_commit.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "lease_backend/sql_lease_codec.h"
+
+namespace shoal::lease_backend {
+namespace {
+
+// Redoing a batch after a deadlock or a lost connection; then it fails.
+constexpr int kMaxRetries = 3;
+
+}  // namespace
+
+struct GroupCommitter::Change {
+  enum class Kind { kAdd, kUpdate, kDelete };
+  Change(Kind k, const Lease4* l, dhcp::Ipv4Address a, int64_t expected)
+      : kind(k), lease(l), address(a), expected_expire(expected) {}
+
+  const Kind kind;
+  const Lease4* const lease;  // Add, Update: the caller's, alive until done
+  const dhcp::Ipv4Address address;
+  const int64_t expected_expire;  // Update, Delete
+  absl::Status result;
+  absl::Notification done;
+
+  void Finish(absl::Status s) {
+    result = std::move(s);
+    done.Notify();
+  }
+};
+
+// What one try at a batch came to.
+struct GroupCommitter::Attempt {
+  enum class What {
+    kCommitted,  // every change has its result
+    kDrop,       // change `index` failed on its own: fail it, redo the rest
+    kRetry,      // nothing committed (lost connection, deadlock): redo all
+    kFail,       // fail every change with `status`
+    kNoBulk,     // a multi-row INSERT failed: redo all with one row per statement
+  };
+  What what;
+  size_t index = 0;
+  absl::Status status;
+};
+
+absl::Status PrepareCommitterSession(db::Connection& connection) {
+  if (connection.dialect() != db::Dialect::kMySql) return absl::OkStatus();
+  return connection.ExecuteDirect("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+}
+
+absl::StatusOr<std::unique_ptr<GroupCommitter>> GroupCommitter::Create(
+    const db::DatabaseParams& params, GroupCommitOptions options) {
+  if (options.committers == 0 || options.max_batch == 0) {
+    return absl::InvalidArgumentError(
+        "group commit needs at least one committer thread and a batch size of at least 1");
+  }
+  if (!options.sleeper) options.sleeper = [](absl::Duration d) { absl::SleepFor(d); };
+  std::vector<std::unique_ptr<db::Connection>> connections;
+  for (size_t i = 0; i < options.committers; ++i) {
+    auto c =
+        db::ConnectWithRetry(params, options.connector, options.sleeper, params.retry_on_startup);
+    if (!c.ok()) return c.status();
+    if (absl::Status s = PrepareCommitterSession(**c); !s.ok()) return s;
+    connections.push_back(*std::move(c));
+  }
+  return std::unique_ptr<GroupCommitter>(
+      new GroupCommitter(std::move(options), std::move(connections)));
+}
+
+GroupCommitter::GroupCommitter(GroupCommitOptions options,
+                               std::vector<std::unique_ptr<db::Connection>> conns)
+    : options_(std::move(options)), connections_(std::move(conns)) {
+  for (auto& c : connections_) threads_.emplace_back([this, c = c.get()] { Run(c); });
+}
+
+GroupCommitter::~GroupCommitter() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  for (std::thread& t : threads_) t.join();
+}
+
+absl::Status GroupCommitter::Add(const Lease4& lease) {
+  Change c(Change::Kind::kAdd, &lease, lease.address, 0);
+  return Submit(c);
+}
+
+absl::Status GroupCommitter::Update(const Lease4& lease, int64_t expected_expire) {
+  Change c(Change::Kind::kUpdate, &lease, lease.address, expected_expire);
+  return Submit(c);
+}
+
+absl::Status GroupCommitter::Delete(dhcp::Ipv4Address address, int64_t expected_expire) {
+  Change c(Change::Kind::kDelete, nullptr, address, expected_expire);
+  return Submit(c);
+}
+
+GroupCommitStats GroupCommitter::stats() const {
+  absl::MutexLock lock(&mu_);
+  return stats_;
+}
+
+absl::Status GroupCommitter::Submit(Change& change) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) {
+      return absl::FailedPreconditionError("the SQL lease store is shutting down");
+    }
+    queue_.push_back(&change);
+  }
+  change.done.WaitForNotification();
+  return change.result;
+}
+
+void GroupCommitter::Run(db::Connection* connection) {
+  std::vector<Change*> batch;
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]()
+                       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !queue_.empty() || stopping_; };
+      mu_.Await(absl::Condition(&ready));
+      if (queue_.empty()) return;  // stopping, nothing left
+      if (queue_.size() <= options_.max_batch) {
+        batch.swap(queue_);
+      } else {
+        batch.assign(queue_.begin(), queue_.begin() + options_.max_batch);
+        queue_.erase(queue_.begin(), queue_.begin() + options_.max_batch);
+      }
+    }
+    CommitBatch(*connection, batch);
+    batch.clear();
+  }
+}
+
+absl::Status GroupCommitter::Reconnect(db::Connection& connection) {
+  if (absl::Status s = db::ReconnectWithRetry(connection, options_.sleeper); !s.ok()) return s;
+  return PrepareCommitterSession(connection);
+}
+
+void GroupCommitter::CommitBatch(db::Connection& connection, std::vector<Change*>& batch) {
+  // Address order: every committer (of every node) locks rows in one order.
+  std::stable_sort(batch.begin(), batch.end(),
+                   [](const Change* a, const Change* b) { return a->address < b->address; });
+  std::vector<Change*> live = batch;
+  std::vector<absl::Status> results;
+  int retries = 0;
+  bool bulk = true;
+  auto fail_all = [&](const absl::Status& s) {
+    for (Change* c : live) c->Finish(s);
+  };
+  while (!live.empty()) {
+    if (!connection.healthy()) {
+      if (absl::Status s = Reconnect(connection); !s.ok()) {
+        fail_all(s);
+        return;
+      }
+    }
+    results.assign(live.size(), absl::OkStatus());
+    Attempt a = TryBatch(connection, live, bulk, results);
+    switch (a.what) {
+      case Attempt::What::kCommitted: {
+        {
+          absl::MutexLock lock(&mu_);
+          ++stats_.transactions;
+          stats_.changes += live.size();
+          stats_.largest_batch = std::max<uint64_t>(stats_.largest_batch, live.size());
+        }
+        for (size_t i = 0; i < live.size(); ++i) live[i]->Finish(std::move(results[i]));
+        return;
+      }
+      case Attempt::What::kDrop:
+        live[a.index]->Finish(a.status);
+        live.erase(live.begin() + static_cast<ptrdiff_t>(a.index));
+        break;
+      case Attempt::What::kNoBulk:
+        bulk = false;
+        break;
+      case Attempt::What::kRetry:
+        if (++retries > kMaxRetries) {
+          fail_all(a.status);
+          return;
+        }
+        break;
+      case Attempt::What::kFail:
+        fail_all(a.status);
+        return;
+    }
+    absl::MutexLock lock(&mu_);
+    ++stats_.retries;
+  }
+}
+
+GroupCommitter::Attempt GroupCommitter::TryBatch(db::Connection& connection,
+                                                 const std::vector<Change*>& live, bool bulk,
+                                                 std::vector<absl::Status>& results) {
+  const db::Dialect dialect = connection.dialect();
+  auto not_committed = [&](size_t index, const absl::Status& s) -> Attempt {
+    if (connection.healthy() && connection.in_transaction()) (void)connection.Rollback();
+    if (absl::IsUnavailable(s) || absl::IsAborted(s)) {
+      return {.what = Attempt::What::kRetry, .status = s};
+    }
+    return {.what = Attempt::What::kDrop, .index = index, .status = s};
+  };
+  if (absl::Status s = connection.Begin(); !s.ok()) {
+    return {.what = absl::IsUnavailable(s) ? Attempt::What::kRetry : Attempt::What::kFail,
+            .status = s};
+  }
+  auto already_leased = [](const Change& c) {
+    return absl::AlreadyExistsError(absl::StrCat("address ", c.address.ToString(),
+                                                 " is already leased (lease4 has a row for it)"));
+  };
+  // First the Adds that are alone on their address in this batch, many rows
+  // per INSERT (one round trip each); `done` marks them.
+  std::vector<bool> done(live.size(), false);
+  if (bulk) {
+    std::vector<size_t> adds;
+    for (size_t i = 0; i < live.size(); ++i) {
+      bool alone = (i == 0 || live[i - 1]->address != live[i]->address) &&
+                   (i + 1 == live.size() || live[i + 1]->address != live[i]->address);
+      if (alone && live[i]->kind == Change::Kind::kAdd) adds.push_back(i);
+    }
+    size_t next = 0;
+    std::vector<db::Param> params;
+    while (next < adds.size()) {
+      size_t rows = 0;
+      for (size_t r : sql::kBulkInsertRows) {
+        if (adds.size() - next >= r) {
+          rows = r;
+          break;
+        }
+      }
+      if (rows == 0) break;  // the few left go one by one below
+      params.clear();
+      for (size_t k = next; k < next + rows; ++k) {
+        std::vector<db::Param> p = sql::InsertParams(*live[adds[k]]->lease);
+        std::move(p.begin(), p.end(), std::back_inserter(params));
+      }
+      if (dialect == db::Dialect::kPostgreSql) {
+        absl::StatusOr<db::ResultSet> inserted = connection.Query(sql::BulkInsert(rows), params);
+        if (!inserted.ok()) {
+          // The transaction is aborted: redo it row by row to find the culprit.
+          Attempt a = not_committed(adds[next], inserted.status());
+          if (a.what == Attempt::What::kDrop) a.what = Attempt::What::kNoBulk;
+          return a;
+        }
+        std::vector<int64_t> got;
+        for (const db::Row& row : inserted->rows) got.push_back(row.Int64Or(0, -1).value_or(-1));
+        std::sort(got.begin(), got.end());
+        for (size_t k = next; k < next + rows; ++k) {
+          const Change& c = *live[adds[k]];
+          if (!std::binary_search(got.begin(), got.end(), int64_t{c.address.value()})) {
+            results[adds[k]] = already_leased(c);
+          }
+          done[adds[k]] = true;
+        }
+      } else {
+        absl::StatusOr<uint64_t> n = connection.Execute(sql::BulkInsert(rows), params);
+        if (!n.ok() && (absl::IsUnavailable(n.status()) || absl::IsAborted(n.status()))) {
+          return not_committed(adds[next], n.status());
+        }
+        // On an error MySQL undid just this statement: those rows go one by
+        // one below, so each gets its own answer.
+        if (n.ok()) {
+          for (size_t k = next; k < next + rows; ++k) done[adds[k]] = true;
+        }
+      }
+      next += rows;
+    }
+  }
+  for (size_t i = 0; i < live.size(); ++i) {
+    if (done[i]) continue;
+    const Change& c = *live[i];
+    const std::string addr = c.address.ToString();
+    if (c.kind == Change::Kind::kAdd) {
+      absl::StatusOr<uint64_t> n = connection.Execute(sql::kInsert, sql::InsertParams(*c.lease));
+      if (n.ok() && *n > 0) continue;
+      if ((n.ok() && *n == 0) ||
+          (dialect == db::Dialect::kMySql && absl::IsAlreadyExists(n.status()))) {
+        results[i] = already_leased(c);
+        continue;
+      }
+      return not_committed(i, n.status());
+    }
+    absl::StatusOr<uint64_t> n =
+        c.kind == Change::Kind::kUpdate
+            ? connection.Execute(sql::kUpdate,
+                                 sql::UpdateParams(*c.lease, c.expected_expire, dialect))
+            : connection.Execute(sql::kDelete, {int64_t{c.address.value()},
+                                                sql::TimeParam(c.expected_expire, dialect)});
+    if (!n.ok()) return not_committed(i, n.status());
+    if (*n > 0) continue;
+    // Matched nothing: changed since it was read, or gone.
+    absl::StatusOr<db::ResultSet> exists =
+        connection.Query(sql::kExists, {int64_t{c.address.value()}});
+    if (!exists.ok()) return not_committed(i, exists.status());
+    const char* verb = c.kind == Change::Kind::kUpdate ? "update" : "delete";
+    if (exists->rows.empty()) {
+      results[i] = absl::NotFoundError(absl::StrCat("cannot ", verb, " the lease for ", addr,
+                                                    ": there is no lease for that address"));
+    } else {
+      results[i] = absl::AbortedError(absl::StrCat("cannot ", verb, " the lease for ", addr,
+                                                   ": it changed since it was read (expire is no "
+                                                   "longer ",
+                                                   c.expected_expire, "); read it again"));
+    }
+  }
+  if (absl::Status s = connection.Commit(); !s.ok()) {
+    if (absl::IsUnavailable(s)) {
+      s = absl::UnavailableError(absl::StrCat(
+          s.message(), " (the connection was lost while committing; the outcome of this batch of ",
+          live.size(), " lease changes is unknown)"));
+    }
+    if (connection.healthy() && connection.in_transaction()) (void)connection.Rollback();
+    return {.what = Attempt::What::kFail, .status = s};
+  }
+  return {.what = Attempt::What::kCommitted, .status = absl::OkStatus()};
+}
+
+}  // namespace shoal::lease_backend

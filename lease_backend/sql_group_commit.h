@@ -1,0 +1,116 @@
+// GroupCommitter: the batching writer of SqlLeaseStore. Lease changes from
+// concurrent callers are committed together: each Add/Update/Delete call
+// queues its change and blocks until the transaction holding it has
+// committed (or failed). A small number of committer threads, each with its
+// own database connection, take everything queued, run it in ONE
+// transaction, commit, and wake every caller with its own result. So many
+// workers share one durable commit (one fsync) instead of paying one each;
+// the database's durability settings are left alone.
+//
+// Per-change results, without failing the rest of the batch:
+//   Add     OK, or AlreadyExists when the address has a lease (MySQL: the
+//           duplicate key fails only its statement; PostgreSQL: INSERT ...
+//           ON CONFLICT DO NOTHING matched no row).
+//   Update  OK if the stored lease still had `expected_expire` (Kea's
+//   Delete  conditional `WHERE address = ? AND expire = ?`), else Aborted
+//           (the lease changed since it was read) or NotFound (no lease).
+// Changes are applied in address order within a batch (callers racing on one
+// address in arrival order), so committers of different nodes lock rows in
+// the same order. Adds that are alone on their address in the batch go
+// first, up to 64 rows per INSERT (one round trip), so a burst of new leases
+// costs a few statements per transaction.
+//
+// Failures: a statement error that is the change's own (e.g. a value the
+// column rejects) fails that change only; the transaction is rolled back and
+// redone without it. A lost connection before COMMIT, a deadlock or a
+// serialization failure rolls back and redoes the batch (nothing was
+// committed); the connection is reconnected with the database's policy
+// (max-reconnect-tries, reconnect-wait-time), and when that fails every
+// change of the batch fails with Unavailable. A failed COMMIT fails every
+// change of the batch with its error (Unavailable when the connection was
+// lost: the outcome is then unknown, so the caller must not acknowledge).
+// Nothing is reported OK that was not committed.
+//
+// MySQL committer sessions run at READ COMMITTED (what PostgreSQL uses by
+// default) so the existence check after a conditional change that matched
+// nothing sees the latest committed row, and inserts take no gap locks.
+//
+// Threading: every method is thread-safe. The destructor commits what is
+// queued, then stops the threads; no call may be in flight or start then.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "db/connection.h"
+#include "db/connection_pool.h"
+#include "db/database_params.h"
+#include "lease_backend/lease.h"
+
+namespace shoal::lease_backend {
+
+struct GroupCommitOptions {
+  size_t committers = 2;    // threads, one connection each
+  size_t max_batch = 1024;  // changes per transaction at most
+  db::Connector connector;  // default: db::Connect
+  db::Sleeper sleeper;      // default: absl::SleepFor
+};
+
+struct GroupCommitStats {
+  uint64_t transactions = 0;  // committed
+  uint64_t changes = 0;       // changes in committed transactions
+  uint64_t largest_batch = 0;
+  uint64_t retries = 0;  // batches redone (lost connection, deadlock, a failed change)
+};
+
+class GroupCommitter {
+ public:
+  // Opens one connection per committer (retrying per retry-on-startup).
+  static absl::StatusOr<std::unique_ptr<GroupCommitter>> Create(const db::DatabaseParams& params,
+                                                                GroupCommitOptions options);
+  ~GroupCommitter();
+  GroupCommitter(const GroupCommitter&) = delete;
+  GroupCommitter& operator=(const GroupCommitter&) = delete;
+
+  // The lease must already be valid for the database (sql::ValidateLease).
+  absl::Status Add(const Lease4& lease);
+  absl::Status Update(const Lease4& lease, int64_t expected_expire);
+  absl::Status Delete(dhcp::Ipv4Address address, int64_t expected_expire);
+
+  GroupCommitStats stats() const;
+
+ private:
+  struct Change;
+  struct Attempt;
+
+  GroupCommitter(GroupCommitOptions options, std::vector<std::unique_ptr<db::Connection>> conns);
+  absl::Status Submit(Change& change);
+  void Run(db::Connection* connection);
+  void CommitBatch(db::Connection& connection, std::vector<Change*>& batch);
+  // `bulk`: insert lone Adds many rows per statement.
+  Attempt TryBatch(db::Connection& connection, const std::vector<Change*>& live, bool bulk,
+                   std::vector<absl::Status>& results);
+  absl::Status Reconnect(db::Connection& connection);
+
+  const GroupCommitOptions options_;
+  std::vector<std::unique_ptr<db::Connection>> connections_;
+  std::vector<std::thread> threads_;
+
+  mutable absl::Mutex mu_;
+  std::vector<Change*> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  GroupCommitStats stats_ ABSL_GUARDED_BY(mu_);
+};
+
+// Sets what a committer session needs (READ COMMITTED on MySQL); called
+// after every (re)connect.
+absl::Status PrepareCommitterSession(db::Connection& connection);
+
+}  // namespace shoal::lease_backend
