@@ -63,6 +63,11 @@ class LeaseStore {
   // Writes buffered state out (memfile: nothing is buffered past a return, so
   // this only syncs); called on shutdown.
   virtual absl::Status Flush() = 0;
+
+  // Whether the store can be reached now. A shared database is asked one
+  // cheap question, reconnecting per its reconnect policy first; Unavailable
+  // when it cannot be reached. A local store is always OK.
+  virtual absl::Status CheckHealth() { return absl::OkStatus(); }
 };
 
 }  // namespace shoal::lease_backend

@@ -75,6 +75,8 @@ absl::StatusOr<db::ResultSet> SqlLeaseStore::Read(const db::Statement& statement
   }
 }
 
+absl::Status SqlLeaseStore::CheckHealth() { return Read("SELECT 1", {}).status(); }
+
 absl::StatusOr<std::vector<Lease4>> SqlLeaseStore::ReadLeases(
     const db::Statement& statement, const std::vector<db::Param>& params) {
   auto result = Read(statement, params);

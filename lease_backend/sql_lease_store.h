@@ -73,6 +73,8 @@ class SqlLeaseStore final : public LeaseStore {
   absl::StatusOr<std::vector<SubnetLeaseCount>> CountBySubnet() override;
   // Nothing is buffered past a return: OK.
   absl::Status Flush() override;
+  // One `SELECT 1` on a pooled connection (the pool reconnects first).
+  absl::Status CheckHealth() override;
 
   db::Dialect dialect() const { return pool_->dialect(); }
   GroupCommitStats group_commit_stats() const { return committer_->stats(); }

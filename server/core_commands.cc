@@ -93,7 +93,8 @@ void RegisterCoreCommands(control::CommandRegistry& registry, Dhcp4Server& serve
         {"dhcp-state", server.service_enabled() ? "enabled" : "disabled"},
         {"backends",
          json{{"lease-database",
-               {{"type", config.lease_database.type}, {"state", "connected"}}}}},
+               {{"type", config.lease_database.type},
+                {"state", server.lease_database_state()}}}}},
     };
     return CommandAnswer::Success("", status);
   });

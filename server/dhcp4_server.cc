@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <ctime>
 #include <future>
 
@@ -25,6 +26,8 @@ namespace {
 constexpr int kMaxPendingPerWorker = 4096;
 constexpr size_t kReceiveBuffer = 4096;
 constexpr int kMaxReadsPerWakeup = 256;
+// The dhcp-disable origin used while the lease database is unreachable.
+constexpr char kDatabaseOrigin[] = "db-connection";
 
 int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
@@ -372,6 +375,7 @@ void Dhcp4Server::ScheduleMaintenance() {
         if (!flushed.ok()) log_->error("flushing reclaimed leases: {}", flushed.status().ToString());
         last_flush_ = now;
       }
+      WatchLeaseDatabase(*context);
       const config::DatabaseConfig& db = config.lease_database;
       if (db.type == "memfile" && db.persist && db.lfc_interval > 0 &&
           now - last_lfc_ >= int64_t{db.lfc_interval}) {
@@ -411,6 +415,45 @@ void Dhcp4Server::WaitForSignals() {
 
 void Dhcp4Server::RunInBackground(std::function<void()> task) {
   boost::asio::post(maintenance_, std::move(task));
+}
+
+std::string Dhcp4Server::lease_database_state() const {
+  std::lock_guard lock(service_mu_);
+  return lease_database_state_;
+}
+
+void Dhcp4Server::WatchLeaseDatabase(ServingContext& context) {
+  const config::DatabaseConfig& db = context.config().lease_database;
+  if (db.type == "memfile") return;
+  // Blocks while the store reconnects (max-reconnect-tries x reconnect-wait-time).
+  absl::Status health = context.leases().CheckHealth();
+  if (health.ok()) {
+    if (lease_database_down_) {
+      lease_database_down_ = false;
+      log_->info("lease database reachable again: serving resumes");
+      EnableService(kDatabaseOrigin);
+    }
+    std::lock_guard lock(service_mu_);
+    lease_database_state_ = "connected";
+    return;
+  }
+  const std::string on_fail = db.raw.value("on-fail", std::string("stop-retry-exit"));
+  {
+    std::lock_guard lock(service_mu_);
+    lease_database_state_ = "unreachable: " + std::string(health.message());
+  }
+  if (!lease_database_down_) {
+    lease_database_down_ = true;
+    log_->error("lease database lost ({}): no lease is acknowledged until it is back; on-fail {}",
+                health.ToString(), on_fail);
+    if (on_fail == "stop-retry-exit") DisableService(kDatabaseOrigin, 0);
+  }
+  if (!absl::IsUnavailable(health)) return;  // not a connection problem: keep checking
+  if (on_fail != "serve-retry-continue") {
+    log_->critical("lease database still unreachable after max-reconnect-tries; exiting (on-fail {})",
+                   on_fail);
+    Shutdown(EXIT_FAILURE);
+  }
 }
 
 std::vector<std::string> Dhcp4Server::socket_errors() const {

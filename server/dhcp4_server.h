@@ -83,6 +83,8 @@ class Dhcp4Server {
   const ServerOptions& options() const { return options_; }
   // Threads processing messages (1: the I/O thread itself).
   size_t worker_count() const { return std::max<size_t>(1, workers_.size()); }
+  // "connected", or why the lease database cannot be reached.
+  std::string lease_database_state() const;
   // Interfaces configured but not listened on, with the reason.
   std::vector<std::string> socket_errors() const;
   const PacketCounters& counters() const { return counters_; }
@@ -109,6 +111,9 @@ class Dhcp4Server {
   void WaitForSignals();
   void ScheduleMaintenance();
   void RunReclamation(int64_t now, bool remove, size_t limit);
+  // Kea's on-fail for the lease database: watches reachability, stops or
+  // keeps serving while the store reconnects, exits when recovery fails.
+  void WatchLeaseDatabase(ServingContext& context);
 
   ServerOptions options_;
   const BackendRegistry& backends_;
@@ -125,6 +130,8 @@ class Dhcp4Server {
   uint64_t disable_generation_ = 0;
   std::atomic<int> disabled_count_{0};
   std::vector<std::string> socket_errors_;  // guarded by service_mu_
+  std::string lease_database_state_ = "connected";  // guarded by service_mu_
+  bool lease_database_down_ = false;                // maintenance thread only
 
   boost::asio::io_context io_;
   boost::asio::io_context maintenance_;

@@ -1,6 +1,7 @@
 #include "server/lease_allocator.h"
 
 #include <algorithm>
+#include <random>
 
 namespace shoal::server {
 namespace {
@@ -14,6 +15,35 @@ constexpr int kMaxPicksPerSubnet = 64;
 
 bool IsLive(const Lease4& lease, int64_t now) {
   return lease.state != LeaseState::kExpiredReclaimed && !lease.expired(now);
+}
+
+// Random picks tried before the map's iterative search, with a shared lease
+// store. Nodes sharing a database do not see each other's offers, and two
+// iterative cursors that meet in a pool would then move in step, offering
+// the same addresses and losing every other REQUEST to the unique key (a
+// NAK). Random picks make such collisions as rare as the offers in flight
+// are against the pool's free addresses; when the pool is so full that the
+// random picks keep hitting used addresses, the iterative search takes over.
+constexpr int kRandomPicks = 4;
+
+// A free address of a pool `class_allowed` permits, picked at random and
+// marked used; nullopt if the picks found none.
+template <typename ClassAllowed>
+std::optional<dhcp::Ipv4Address> TakeRandom(const config::Subnet4& subnet, FreeAddressMap& map,
+                                            ClassAllowed class_allowed) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::vector<const config::Pool*> pools;
+  for (const config::Pool& pool : subnet.pools) {
+    if (pool.client_class.empty() || class_allowed(pool.client_class)) pools.push_back(&pool);
+  }
+  if (pools.empty()) return std::nullopt;
+  for (int i = 0; i < kRandomPicks; ++i) {
+    const config::Pool& pool = *pools[rng() % pools.size()];
+    const uint64_t size = uint64_t{pool.last.value()} - pool.first.value() + 1;
+    dhcp::Ipv4Address address(static_cast<uint32_t>(pool.first.value() + rng() % size));
+    if (map.TryTake(address)) return address;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -111,12 +141,15 @@ absl::StatusOr<std::optional<Allocation>> LeaseAllocator::TakeFree(
     if (client_class == "UNKNOWN") return !host.has_value();
     return false;
   };
+  const bool shared_store = context_.config().lease_database.type != "memfile";
   for (int round = 0; round < 2; ++round) {
     for (const config::Subnet4* s : candidates) {
       FreeAddressMap* map = context_.free_map(s->id);
       if (map == nullptr) continue;
       for (int pick = 0; pick < kMaxPicksPerSubnet; ++pick) {
-        std::optional<dhcp::Ipv4Address> address = map->Take(class_allowed);
+        std::optional<dhcp::Ipv4Address> address;
+        if (shared_store) address = TakeRandom(*s, *map, class_allowed);
+        if (!address) address = map->Take(class_allowed);
         if (!address) break;
         auto usable = Usable(*s, *address, request.client, host, request.now);
         if (!usable.ok()) {

@@ -1,0 +1,361 @@
+#!/usr/bin/env python3
+"""shoal-dhcp4 against Kea 2.2's kea-dhcp4 on a SQL lease database
+(MariaDB/MySQL and PostgreSQL), side by side, in one run.
+
+For each database server (the ones scripts/db.sh starts; their settings come
+from `source <(scripts/db.sh env)`), on the same server and with the same
+durability settings (the servers' defaults: innodb_flush_log_at_trx_commit=1,
+synchronous_commit=on):
+
+- Kea gets its own database (kea_bench) with Kea's schema
+  (/usr/share/kea/scripts/{mysql,pgsql}/dhcpdb_create.*, what `kea-admin
+  db-init` runs), lease-database type mysql/postgresql, multi-threading on,
+  measured with each --kea-threads pool size; its best is reported;
+- shoal gets its own database (shoal_bench) with shoal's schema
+  (`shoal-admin db-init`), lease-database type mysql/postgresql and its
+  default worker pool;
+- then N shoal nodes (--nodes, default 3) share shoal_bench, each driven by
+  its own perfdhcp (disjoint client MAC ranges) at the same rate at once; the
+  summed rate is reported.
+
+Both servers get the same subnet, pool and lifetimes. For each setup the
+script finds the highest 4-way (DORA) exchange rate sustained with at most
+--max-drops percent of exchanges lost (1 - ACKs / DISCOVERs over all
+generators): it doubles the offered rate until a step fails, then bisects.
+lease4 is emptied before every step. Server CPU time per completed exchange
+is reported too, since on a small machine perfdhcp itself saturates before a
+fast server does.
+
+Servers run in the host's network namespace on loopback (the databases
+listen on the host's 127.0.0.1), on ports 31067.. / 31068..
+
+Usage: bench/sql_bench.py [--build DIR] [--dialects mysql,postgresql] ...
+Only the Python 3 standard library is used. Prints a Markdown summary on
+stdout and progress on stderr.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+KEA_PORTS = (31067, 31068)
+
+
+def node_ports(i):
+    return 31167 + 100 * i, 31168 + 100 * i
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- the database ---------------------------------------------------------------
+
+
+class Db:
+    def __init__(self, dialect):
+        p = "SHOAL_MYSQL_" if dialect == "mysql" else "SHOAL_PGSQL_"
+        missing = [p + k for k in ("HOST", "PORT", "USER", "PASSWORD") if not os.environ.get(p + k)]
+        if missing:
+            sys.exit("sql_bench: %s not set: run `scripts/db.sh start && source <(scripts/db.sh "
+                     "env)` first" % ", ".join(missing))
+        self.dialect = dialect
+        self.host, self.port = os.environ[p + "HOST"], int(os.environ[p + "PORT"])
+        self.user, self.password = os.environ[p + "USER"], os.environ[p + "PASSWORD"]
+        self.admin_db = os.environ.get(p + "NAME", "shoal_test")
+
+    def client(self, database, sql=None, script=None):
+        if self.dialect == "mysql":
+            argv = ["mysql", "--no-defaults", "--protocol=tcp", "-h", self.host, "-P",
+                    str(self.port), "-u", self.user, "-N", "-B", "-D", database]
+            env = dict(os.environ, MYSQL_PWD=self.password)
+        else:
+            argv = ["psql", "-X", "-q", "-h", self.host, "-p", str(self.port), "-U", self.user,
+                    "-d", database, "-v", "ON_ERROR_STOP=1", "-A", "-t"]
+            env = dict(os.environ, PGPASSWORD=self.password)
+        stdin = open(script) if script else None
+        if sql:
+            argv += ["-e" if self.dialect == "mysql" else "-c", sql]
+        r = subprocess.run(argv, stdin=stdin, capture_output=True, text=True, env=env)
+        if r.returncode != 0:
+            raise RuntimeError("%s: %s failed: %s" % (self.dialect, sql or script, r.stderr))
+        return r.stdout
+
+    def recreate(self, name):
+        if self.dialect == "mysql":
+            self.client(self.admin_db, "DROP DATABASE IF EXISTS `%s`; CREATE DATABASE `%s`"
+                        % (name, name))
+        else:
+            self.client(self.admin_db, 'DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
+            self.client(self.admin_db, 'CREATE DATABASE "%s"' % name)
+
+    def empty_leases(self, name, kea):
+        tables = ["lease4"] + (["lease4_stat"] if kea else [])
+        if self.dialect == "mysql":
+            self.client(name, "; ".join("DELETE FROM %s" % t for t in tables))
+        else:
+            self.client(name, "TRUNCATE %s" % ", ".join(tables))
+
+    def count_leases(self, name):
+        return int(self.client(name, "SELECT COUNT(*) FROM lease4").strip())
+
+
+# --- servers --------------------------------------------------------------------
+
+
+def config(db, name, server, threads, log_path):
+    lease_db = {"type": db.dialect, "name": name, "host": db.host, "port": db.port,
+                "user": db.user, "password": db.password}
+    dhcp4 = {
+        "interfaces-config": {"interfaces": ["lo"], "dhcp-socket-type": "udp"},
+        "lease-database": lease_db,
+        "valid-lifetime": 4000, "renew-timer": 1000, "rebind-timer": 2000,
+        "subnet4": [{"id": 1, "subnet": "127.0.0.0/8",
+                     "pools": [{"pool": "127.1.0.0 - 127.254.255.255"}]}],
+        "loggers": [{"name": "kea-dhcp4" if server == "kea" else "shoal-dhcp4",
+                     "output_options": [{"output": log_path}], "severity": "WARN"}],
+    }
+    if threads:
+        dhcp4["multi-threading"] = {"enable-multi-threading": True, "thread-pool-size": threads,
+                                    "packet-queue-size": max(64, 4 * threads)}
+    return {"Dhcp4": dhcp4}
+
+
+def udp_bound(port):
+    with open("/proc/net/udp") as f:
+        return any(line.split()[1].endswith(":%04X" % port) for line in f.readlines()[1:])
+
+
+class Server:
+    def __init__(self, binary, conf, ports, workdir, label):
+        self.dir = tempfile.mkdtemp(prefix=label + "-", dir=workdir)
+        path = os.path.join(self.dir, "dhcp4.json")
+        with open(path, "w") as f:
+            json.dump(conf(os.path.join(self.dir, "server.log")), f, indent=1)
+        env = dict(os.environ, KEA_PIDFILE_DIR=self.dir, KEA_LOCKFILE_DIR=self.dir)
+        self.out = open(os.path.join(self.dir, "stdout.log"), "w")
+        self.proc = subprocess.Popen([binary, "-c", path, "-p", str(ports[0]), "-P",
+                                      str(ports[1])], stdout=self.out, stderr=subprocess.STDOUT,
+                                     env=env, cwd=self.dir)
+        deadline = time.monotonic() + 30
+        while not udp_bound(ports[0]):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("%s did not start; see %s" % (label, self.dir))
+            time.sleep(0.05)
+        time.sleep(0.5)
+
+    def cpu(self):
+        try:
+            with open("/proc/%d/stat" % self.proc.pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return 0.0
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.out.close()
+
+
+# --- load -----------------------------------------------------------------------
+
+
+def parse_perfdhcp(text):
+    r = {"rate": 0.0, "discovers": 0, "acks": 0}
+    m = re.search(r"^Rate: ([0-9.]+) 4-way exchanges/second", text, re.M)
+    if m:
+        r["rate"] = float(m.group(1))
+    m = re.search(r"DISCOVER-OFFER\*+\n(.*?)(?:\n\n|\Z)", text, re.S)
+    if m:
+        f = re.search(r"^sent packets: (\d+)", m.group(1), re.M)
+        r["discovers"] = int(f.group(1)) if f else 0
+    m = re.search(r"REQUEST-ACK\*+\n(.*?)(?:\n\n|\Z)", text, re.S)
+    if m:
+        f = re.search(r"^received packets: (\d+)", m.group(1), re.M)
+        r["acks"] = int(f.group(1)) if f else 0
+    return r
+
+
+def perfdhcp_argv(args, ports, rate, index):
+    return [args.perfdhcp, "-4", "-l", "127.0.0.1", "-L", str(ports[1]), "-N", str(ports[0]),
+            "-r", str(rate), "-R", str(args.clients), "-p", str(args.period), "-W", "100000",
+            "-b", "mac=00:0c:%02x:00:00:00" % (index + 1), "127.0.0.1"]
+
+
+def step(args, servers, ports_list, rate, workdir, label):
+    """All generators at `rate` each, at once; returns the combined result."""
+    cpu0 = sum(s.cpu() for s in servers)
+    procs = []
+    for i, ports in enumerate(ports_list):
+        out = open(os.path.join(workdir, "%s-gen%d.txt" % (label, i)), "w+")
+        procs.append((subprocess.Popen(perfdhcp_argv(args, ports, rate, i), stdout=out,
+                                       stderr=subprocess.STDOUT), out))
+    total = {"rate": 0.0, "discovers": 0, "acks": 0}
+    for proc, out in procs:
+        proc.wait(timeout=args.period + 120)
+        out.seek(0)
+        r = parse_perfdhcp(out.read())
+        out.close()
+        for k in total:
+            total[k] += r[k]
+    cpu = sum(s.cpu() for s in servers) - cpu0
+    total["drops"] = 100.0 * (1 - total["acks"] / total["discovers"]) if total["discovers"] else 100
+    total["cpu_us"] = 1e6 * cpu / total["acks"] if total["acks"] else 0.0
+    total["offered"] = rate * len(ports_list)
+    return total
+
+
+def search(args, run_step, what):
+    best, lo, hi, rate = None, 0, None, args.start_rate
+    tried = []
+
+    def one(rate):
+        r = run_step(rate)
+        ok = r["drops"] <= args.max_drops
+        tried.append((rate, r))
+        log("  %-34s offered %6d/s -> %8.1f/s  acks %7d  drops %6.2f%%  server CPU %7.1f "
+            "us/exchange  %s" % (what, r["offered"], r["rate"], r["acks"], r["drops"],
+                                 r["cpu_us"], "ok" if ok else "too many drops"))
+        return r, ok
+
+    while hi is None and rate <= args.max_rate:
+        r, ok = one(rate)
+        if ok:
+            lo = rate
+            best = r if best is None or r["rate"] > best["rate"] else best
+            rate *= 2
+        else:
+            hi = rate
+    if hi is not None:
+        while hi - lo > max(lo * args.resolution, 25):
+            rate = (lo + hi) // 2
+            r, ok = one(rate)
+            if ok:
+                lo = rate
+                best = r if best is None or r["rate"] > best["rate"] else best
+            else:
+                hi = rate
+    return best
+
+
+def bench_dialect(args, db, workdir):
+    results = {}
+    kea_script = "/usr/share/kea/scripts/%s/dhcpdb_create.%s" % (
+        ("mysql", "mysql") if db.dialect == "mysql" else ("pgsql", "pgsql"))
+    db.recreate("kea_bench")
+    db.client("kea_bench", script=kea_script)
+    db.recreate("shoal_bench")
+    subprocess.run([os.path.join(args.build, "bin", "shoal-admin"), "db-init",
+                    "mysql" if db.dialect == "mysql" else "pgsql", "-u", db.user, "-p",
+                    db.password, "-n", "shoal_bench", "-h", db.host, "-P", str(db.port)],
+                   check=True, capture_output=True)
+
+    def single(binary, name, kea, threads, label):
+        def run(rate):
+            db.empty_leases(name, kea)
+            s = Server(binary, lambda lp: config(db, name, "kea" if kea else "shoal", threads, lp),
+                       KEA_PORTS if kea else node_ports(0), workdir, label)
+            try:
+                return step(args, [s], [KEA_PORTS if kea else node_ports(0)], rate, s.dir,
+                            "r%d" % rate)
+            finally:
+                s.stop()
+        return run
+
+    kea_best = None
+    for threads in args.kea_threads:
+        label = "kea-%s-t%d" % (db.dialect, threads)
+        r = search(args, single(args.kea, "kea_bench", True, threads, label), label)
+        if r:
+            r["threads"] = threads
+        results[label] = r
+        if r and (kea_best is None or r["rate"] > kea_best["rate"]):
+            kea_best = r
+    results["kea"] = kea_best
+    shoal = os.path.join(args.build, "bin", "shoal-dhcp4")
+    results["shoal"] = search(args, single(shoal, "shoal_bench", False, None,
+                                           "shoal-%s-1node" % db.dialect),
+                              "shoal-%s-1node" % db.dialect)
+
+    def cluster(rate):
+        db.empty_leases("shoal_bench", False)
+        nodes = []
+        try:
+            for i in range(args.nodes):
+                nodes.append(Server(shoal, lambda lp: config(db, "shoal_bench", "shoal", None, lp),
+                                    node_ports(i), workdir, "shoal-%s-node%d" % (db.dialect, i)))
+            return step(args, nodes, [node_ports(i) for i in range(args.nodes)], rate,
+                        nodes[0].dir, "r%d" % rate)
+        finally:
+            for n in nodes:
+                n.stop()
+
+    results["cluster"] = search(args, cluster, "shoal-%s-%dnodes" % (db.dialect, args.nodes))
+    return results
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--build", default=os.path.join(os.path.dirname(here), "build"))
+    ap.add_argument("--dialects", default="mysql,postgresql")
+    ap.add_argument("--kea", default=shutil.which("kea-dhcp4") or "/usr/sbin/kea-dhcp4")
+    ap.add_argument("--perfdhcp", default=shutil.which("perfdhcp") or "/usr/sbin/perfdhcp")
+    ap.add_argument("--kea-threads", default="2,8,32",
+                    type=lambda s: [int(x) for x in s.split(",")])
+    ap.add_argument("--nodes", type=int, default=3)
+    ap.add_argument("--period", type=int, default=10)
+    ap.add_argument("--clients", type=int, default=1000000)
+    ap.add_argument("--max-drops", type=float, default=1.0)
+    ap.add_argument("--start-rate", type=int, default=100)
+    ap.add_argument("--max-rate", type=int, default=20000)
+    ap.add_argument("--resolution", type=float, default=0.1)
+    args = ap.parse_args()
+    args.build = os.path.abspath(args.build)
+
+    workdir = tempfile.mkdtemp(prefix="shoal-sqlbench-")
+    log("work directory: %s" % workdir)
+    summary = {}
+    for dialect in args.dialects.split(","):
+        summary[dialect] = bench_dialect(args, Db(dialect), workdir)
+
+    def fmt(r):
+        return "%.0f/s (drops %.2f%%, %.0f us CPU/exchange)" % (
+            r["rate"], r["drops"], r["cpu_us"]) if r else "none at <= max drops"
+
+    print("machine: %d cores, %s, load %s" % (os.cpu_count(), platform.release(),
+                                             "%.1f %.1f %.1f" % os.getloadavg()))
+    print("\n| database | Kea 2.2 best (threads) | shoal, 1 node | ratio | shoal, %d nodes "
+          "(sum) | %d nodes / 1 node |" % (args.nodes, args.nodes))
+    print("|---|---|---|---|---|---|")
+    for dialect, r in summary.items():
+        kea, shoal, cl = r["kea"], r["shoal"], r["cluster"]
+        ratio = "%.1fx" % (shoal["rate"] / kea["rate"]) if kea and shoal else "-"
+        cratio = "%.2f" % (cl["rate"] / shoal["rate"]) if cl and shoal else "-"
+        print("| %s | %s (%s) | %s | %s | %s | %s |" % (
+            dialect, fmt(kea), kea and kea["threads"], fmt(shoal), ratio, fmt(cl), cratio))
+    print("\nper Kea thread-pool size:")
+    for dialect, r in summary.items():
+        for t in args.kea_threads:
+            print("  %s kea threads %d: %s" % (dialect, t, fmt(r.get("kea-%s-t%d" % (dialect, t)))))
+    with open(os.path.join(workdir, "results.json"), "w") as f:
+        json.dump(summary, f, indent=1, default=str)
+
+
+if __name__ == "__main__":
+    main()
