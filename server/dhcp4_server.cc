@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <future>
@@ -73,6 +74,7 @@ struct Dhcp4Server::ListenSocket {
   boost::asio::posix::stream_descriptor descriptor;
   int ifindex;
   std::optional<dhcp::Ipv4Address> configured_address;  // Kea's "eth0/192.0.2.1"
+  bool receiving = false;                                // I/O thread only
 };
 
 Dhcp4Server::Dhcp4Server(ServerOptions options, const BackendRegistry& backends,
@@ -85,6 +87,7 @@ Dhcp4Server::Dhcp4Server(ServerOptions options, const BackendRegistry& backends,
 Dhcp4Server::~Dhcp4Server() {
   io_.stop();
   maintenance_.stop();
+  health_.stop();
   for (auto& w : workers_) w->io.stop();
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
@@ -140,8 +143,18 @@ absl::Status Dhcp4Server::OpenSockets(const config::Config& config) {
     }
     wanted.push_back({i, spec.address});
   }
+  // Open what is new first; on failure nothing changes. An unchanged socket
+  // stays open, so no message queued on it is lost.
   std::vector<std::shared_ptr<ListenSocket>> opened;
   for (const Wanted& w : wanted) {
+    auto kept = std::find_if(sockets_.begin(), sockets_.end(), [&](const auto& s) {
+      return s->socket->interface() == w.interface->name && s->ifindex == w.interface->index &&
+             s->configured_address == w.address;
+    });
+    if (kept != sockets_.end()) {
+      opened.push_back(*kept);
+      continue;
+    }
     auto socket = PacketSocket::Open(w.interface->name, dhcp::Ipv4Address(), options_.ports.server);
     if (!socket.ok()) {
       return absl::Status(socket.status().code(),
@@ -152,10 +165,14 @@ absl::Status Dhcp4Server::OpenSockets(const config::Config& config) {
         std::make_shared<ListenSocket>(io_, std::move(*socket), w.interface->index, w.address));
     log_->info("listening on {} port {}", w.interface->name, options_.ports.server);
   }
+  for (auto& old : sockets_) {
+    if (std::find(opened.begin(), opened.end(), old) == opened.end()) {
+      old->descriptor.cancel();  // no longer wanted
+    }
+  }
   if (opened.empty()) {
     log_->warn("no interface to listen on: check interfaces-config; the node answers commands only");
   }
-  for (auto& s : sockets_) s->descriptor.cancel();
   sockets_ = std::move(opened);
   std::lock_guard lock(service_mu_);
   socket_errors_ = std::move(errors);
@@ -163,11 +180,17 @@ absl::Status Dhcp4Server::OpenSockets(const config::Config& config) {
 }
 
 void Dhcp4Server::StartReceiving(const std::shared_ptr<ListenSocket>& socket) {
+  if (socket->receiving) return;
+  socket->receiving = true;
+  WaitForDatagrams(socket);
+}
+
+void Dhcp4Server::WaitForDatagrams(const std::shared_ptr<ListenSocket>& socket) {
   socket->descriptor.async_wait(boost::asio::posix::descriptor_base::wait_read,
                                 [this, socket](const boost::system::error_code& ec) {
                                   if (ec) return;  // cancelled: the socket was replaced
                                   DrainSocket(socket);
-                                  StartReceiving(socket);
+                                  WaitForDatagrams(socket);
                                 });
 }
 
@@ -357,6 +380,10 @@ void Dhcp4Server::ScheduleMaintenance() {
       std::shared_ptr<ServingContext> context = context_.load();
       const config::Config& config = context->config();
       const config::ExpiredLeasesProcessing& elp = config.expired_leases_processing;
+      if (lease_database_down_.load()) {  // nothing to do with the store until it is back
+        (*tick)();
+        return;
+      }
       for (const OfferBook::Offer& offer : context->offers().TakeExpired(now)) {
         auto lease = context->leases().Get(offer.address);
         if (lease.ok() && !(lease->has_value() && !(*lease)->expired(now))) {
@@ -375,7 +402,6 @@ void Dhcp4Server::ScheduleMaintenance() {
         if (!flushed.ok()) log_->error("flushing reclaimed leases: {}", flushed.status().ToString());
         last_flush_ = now;
       }
-      WatchLeaseDatabase(*context);
       const config::DatabaseConfig& db = config.lease_database;
       if (db.type == "memfile" && db.persist && db.lfc_interval > 0 &&
           now - last_lfc_ >= int64_t{db.lfc_interval}) {
@@ -389,6 +415,20 @@ void Dhcp4Server::ScheduleMaintenance() {
         }
         last_lfc_ = now;
       }
+      (*tick)();
+    });
+  };
+  (*tick)();
+}
+
+void Dhcp4Server::ScheduleHealthWatch() {
+  auto timer = std::make_shared<boost::asio::steady_timer>(health_);
+  auto tick = std::make_shared<std::function<void()>>();
+  *tick = [this, timer, tick] {
+    timer->expires_after(std::chrono::seconds(1));
+    timer->async_wait([this, timer, tick](const boost::system::error_code& ec) {
+      if (ec) return;
+      WatchLeaseDatabase(*context_.load());
       (*tick)();
     });
   };
@@ -425,8 +465,37 @@ std::string Dhcp4Server::lease_database_state() const {
 void Dhcp4Server::WatchLeaseDatabase(ServingContext& context) {
   const config::DatabaseConfig& db = context.config().lease_database;
   if (db.type == "memfile") return;
-  // Blocks while the store reconnects (max-reconnect-tries x reconnect-wait-time).
-  absl::Status health = context.leases().CheckHealth();
+  const int64_t now = Now();
+  const std::string on_fail = db.raw.value("on-fail", std::string("stop-retry-exit"));
+  // The probe reconnects per the database's policy and may take as long as
+  // max-reconnect-tries x reconnect-wait-time, so it runs on its own thread
+  // and a probe that does not answer at once already counts as an outage.
+  if (!health_probe_.valid()) {
+    auto promise = std::make_shared<std::promise<absl::Status>>();
+    health_probe_ = promise->get_future();
+    health_probe_started_ = now;
+    std::thread([promise, store = context.leases_ptr()] {
+      promise->set_value(store->CheckHealth());
+    }).detach();
+  }
+  if (health_probe_.wait_for(std::chrono::milliseconds(200)) != std::future_status::ready) {
+    const int64_t waiting = now - health_probe_started_;
+    if (waiting < 2) return;
+    {
+      std::lock_guard lock(service_mu_);
+      lease_database_state_ =
+          absl::StrCat("unreachable: no answer for ", waiting, " s, reconnecting");
+    }
+    if (!lease_database_down_) {
+      lease_database_down_ = true;
+      log_->error("lease database not answering: reconnecting; no lease is acknowledged until "
+                  "it is back (on-fail {})",
+                  on_fail);
+      if (on_fail == "stop-retry-exit") DisableService(kDatabaseOrigin, 0);
+    }
+    return;
+  }
+  absl::Status health = health_probe_.get();  // the next tick starts a new probe
   if (health.ok()) {
     if (lease_database_down_) {
       lease_database_down_ = false;
@@ -437,7 +506,6 @@ void Dhcp4Server::WatchLeaseDatabase(ServingContext& context) {
     lease_database_state_ = "connected";
     return;
   }
-  const std::string on_fail = db.raw.value("on-fail", std::string("stop-retry-exit"));
   {
     std::lock_guard lock(service_mu_);
     lease_database_state_ = "unreachable: " + std::string(health.message());
@@ -504,6 +572,9 @@ int Dhcp4Server::Run() {
   auto maintenance_guard = boost::asio::make_work_guard(maintenance_);
   ScheduleMaintenance();
   threads_.emplace_back([this] { maintenance_.run(); });
+  auto health_guard = boost::asio::make_work_guard(health_);
+  ScheduleHealthWatch();
+  threads_.emplace_back([this] { health_.run(); });
   WaitForSignals();
   for (auto& socket : sockets_) StartReceiving(socket);
   log_->info("shoal-dhcp4 serving with {} worker thread(s)", worker_count());
@@ -519,6 +590,7 @@ int Dhcp4Server::Run() {
   // Stop taking packets, let the workers finish what they hold, then flush.
   for (auto& worker : workers_) worker->guard.reset();
   maintenance_.stop();
+  health_.stop();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
   absl::Status flushed = context_.load()->leases().Flush();

@@ -9,7 +9,9 @@
 //    memfile, whose writes never wait on a network) the I/O thread processes
 //    each message itself, saving a thread hand-off per message;
 //  - a maintenance thread reclaims expired leases, releases stale offers and
-//    runs lease file cleanup, so none of that stalls the packet path.
+//    runs lease file cleanup, so none of that stalls the packet path;
+//  - a health thread watches a shared lease database and applies Kea's
+//    on-fail while it is unreachable.
 // Configuration is a ServingContext snapshot swapped atomically: a new one is
 // built and validated completely first; a bad one is rejected and the old
 // one keeps serving.
@@ -17,6 +19,7 @@
 
 #include <atomic>
 #include <functional>
+#include <future>
 #include <map>
 #include <mutex>
 #include <memory>
@@ -98,8 +101,12 @@ class Dhcp4Server {
   Dhcp4Server(ServerOptions options, const BackendRegistry& backends,
               std::shared_ptr<spdlog::logger> log);
 
+  // Opens the sockets `config` needs, keeping the ones already open for an
+  // unchanged interface. I/O thread (or before Run()).
   absl::Status OpenSockets(const config::Config& config);
+  // Starts the receive loop of a socket (once; later calls do nothing).
   void StartReceiving(const std::shared_ptr<ListenSocket>& socket);
+  void WaitForDatagrams(const std::shared_ptr<ListenSocket>& socket);
   void DrainSocket(const std::shared_ptr<ListenSocket>& socket);
   // Hands a datagram to its client's worker, or processes it here when the
   // node runs on one thread.
@@ -109,10 +116,12 @@ class Dhcp4Server {
                        const ReceivedDatagram& meta);
   void SendReply(ListenSocket& socket, Reply& reply, size_t max_size);
   void WaitForSignals();
+  void ScheduleHealthWatch();
   void ScheduleMaintenance();
   void RunReclamation(int64_t now, bool remove, size_t limit);
-  // Kea's on-fail for the lease database: watches reachability, stops or
-  // keeps serving while the store reconnects, exits when recovery fails.
+  // Kea's on-fail for the lease database (health thread, once a second):
+  // watches reachability, stops or keeps serving while the store
+  // reconnects, exits when recovery fails.
   void WatchLeaseDatabase(ServingContext& context);
 
   ServerOptions options_;
@@ -131,10 +140,13 @@ class Dhcp4Server {
   std::atomic<int> disabled_count_{0};
   std::vector<std::string> socket_errors_;  // guarded by service_mu_
   std::string lease_database_state_ = "connected";  // guarded by service_mu_
-  bool lease_database_down_ = false;                // maintenance thread only
+  std::atomic<bool> lease_database_down_{false};  // written by the health thread
+  std::future<absl::Status> health_probe_;        // health thread only
+  int64_t health_probe_started_ = 0;              // health thread only
 
   boost::asio::io_context io_;
   boost::asio::io_context maintenance_;
+  boost::asio::io_context health_;  // watches the lease database (on-fail)
   std::vector<std::shared_ptr<ListenSocket>> sockets_;  // I/O thread only
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;
