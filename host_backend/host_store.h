@@ -23,8 +23,7 @@ class HostStore {
   virtual ~HostStore() = default;
 
   // The reservation for this identifier in this subnet, if any.
-  virtual absl::StatusOr<std::optional<Host>> Find(uint32_t subnet_id,
-                                                   config::IdentifierType type,
+  virtual absl::StatusOr<std::optional<Host>> Find(uint32_t subnet_id, config::IdentifierType type,
                                                    std::span<const uint8_t> identifier) = 0;
   // The reservation of `address` in this subnet, if any.
   virtual absl::StatusOr<std::optional<Host>> FindByAddress(uint32_t subnet_id,

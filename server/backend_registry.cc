@@ -11,10 +11,9 @@ absl::StatusOr<std::shared_ptr<lease_backend::LeaseStore>> BackendRegistry::Open
   if (it == lease_stores_.end()) {
     std::vector<std::string> known;
     for (const auto& [type, factory] : lease_stores_) known.push_back(type);
-    return absl::InvalidArgumentError(
-        absl::StrCat("lease-database type '", database.type,
-                     "' is not supported by this shoal-dhcp4; supported: ",
-                     absl::StrJoin(known, ", ")));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "lease-database type '", database.type,
+        "' is not supported by this shoal-dhcp4; supported: ", absl::StrJoin(known, ", ")));
   }
   return it->second(database);
 }

@@ -17,8 +17,9 @@ namespace shoal::server {
 
 class BackendRegistry {
  public:
-  using LeaseStoreFactory = std::function<absl::StatusOr<std::shared_ptr<lease_backend::LeaseStore>>(
-      const config::DatabaseConfig&)>;
+  using LeaseStoreFactory =
+      std::function<absl::StatusOr<std::shared_ptr<lease_backend::LeaseStore>>(
+          const config::DatabaseConfig&)>;
 
   void RegisterLeaseStore(const std::string& type, LeaseStoreFactory factory) {
     lease_stores_[type] = std::move(factory);

@@ -16,7 +16,7 @@ namespace shoal::server {
 struct ClientIdentity {
   std::vector<uint8_t> hwaddr;
   uint8_t htype = 1;
-  std::vector<uint8_t> client_id;  // empty when absent or ignored (match-client-id false)
+  std::vector<uint8_t> client_id;      // empty when absent or ignored (match-client-id false)
   std::vector<uint8_t> raw_client_id;  // option 61 as sent; stored in the lease either way
 
   static ClientIdentity FromPacket(const dhcp::Packet4& packet, bool match_client_id);

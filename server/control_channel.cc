@@ -17,8 +17,8 @@ absl::Status ControlChannel::Apply(const std::vector<config::ControlSocketConfig
   std::vector<Endpoint> old = std::move(endpoints_);
   endpoints_.clear();
   for (const config::ControlSocketConfig& wanted : sockets) {
-    auto same = std::find_if(old.begin(), old.end(),
-                             [&](const Endpoint& e) { return e.config == wanted; });
+    auto same =
+        std::find_if(old.begin(), old.end(), [&](const Endpoint& e) { return e.config == wanted; });
     if (same != old.end()) {
       next.push_back(std::move(*same));
       old.erase(same);

@@ -18,7 +18,8 @@ using nlohmann::json;
 // points at the Dhcp4 map.
 std::optional<CommandAnswer> CheckConfigArguments(const json& arguments, const json** dhcp4) {
   if (arguments.is_null()) return CommandAnswer::Error("Missing mandatory 'arguments' parameter.");
-  if (!arguments.is_object()) return CommandAnswer::Error("'arguments' parameter expected to be a map.");
+  if (!arguments.is_object())
+    return CommandAnswer::Error("'arguments' parameter expected to be a map.");
   for (const auto& [key, value] : arguments.items()) {
     if (key != "Dhcp4") return CommandAnswer::Error("Unsupported '" + key + "' parameter.");
   }
@@ -64,9 +65,8 @@ void RegisterCoreCommands(control::CommandRegistry& registry, Dhcp4Server& serve
     (void)registry.Register(name, std::move(handler));
   };
 
-  add("list-commands", [&registry](const json&) {
-    return CommandAnswer::Success("", json(registry.names()));
-  });
+  add("list-commands",
+      [&registry](const json&) { return CommandAnswer::Success("", json(registry.names())); });
   add("version-get", [](const json&) {
     return CommandAnswer::Success(kVersion, json{{"extended", ExtendedVersion()}});
   });
@@ -93,8 +93,7 @@ void RegisterCoreCommands(control::CommandRegistry& registry, Dhcp4Server& serve
         {"dhcp-state", server.service_enabled() ? "enabled" : "disabled"},
         {"backends",
          json{{"lease-database",
-               {{"type", config.lease_database.type},
-                {"state", server.lease_database_state()}}}}},
+               {{"type", config.lease_database.type}, {"state", server.lease_database_state()}}}}},
     };
     return CommandAnswer::Success("", status);
   });

@@ -43,8 +43,7 @@ std::string ClientHostname(const Packet4& packet) {
   return name;
 }
 
-std::vector<HostIdentifier> HostIdentifiersOf(const Packet4& packet,
-                                              const config::Config& config) {
+std::vector<HostIdentifier> HostIdentifiersOf(const Packet4& packet, const config::Config& config) {
   std::vector<HostIdentifier> ids;
   for (config::IdentifierType type : config.host_reservation_identifiers) {
     switch (type) {
@@ -247,8 +246,8 @@ std::optional<Reply> Dhcp4Processor::ProcessRequest(Exchange& exchange) {
 std::optional<Reply> Dhcp4Processor::ProcessInform(Exchange& exchange) {
   Reply reply = MakeReply(exchange, MessageType::kAck);
   reply.packet.ciaddr = exchange.query.ciaddr;
-  auto host = exchange.allocator.FindHost(
-      exchange.context.selector().Candidates(*exchange.subnet), exchange.request.identifiers);
+  auto host = exchange.allocator.FindHost(exchange.context.selector().Candidates(*exchange.subnet),
+                                          exchange.request.identifiers);
   std::optional<config::Reservation> reservation;
   if (host.ok()) reservation = *host;
   AddConfiguredOptions(exchange, reply, *exchange.subnet, nullptr, reservation);
@@ -258,8 +257,7 @@ std::optional<Reply> Dhcp4Processor::ProcessInform(Exchange& exchange) {
 }
 
 void Dhcp4Processor::ProcessRelease(Exchange& exchange) {
-  absl::Status status =
-      exchange.allocator.Release(exchange.request.client, exchange.query.ciaddr);
+  absl::Status status = exchange.allocator.Release(exchange.request.client, exchange.query.ciaddr);
   if (!status.ok()) {
     log_.info("{}: release of {} not done: {}", exchange.query.Describe(),
               exchange.query.ciaddr.ToString(), status.ToString());
@@ -326,8 +324,7 @@ void Dhcp4Processor::AddConfiguredOptions(Exchange& exchange, Reply& reply,
                                           const std::optional<config::Reservation>& host) const {
   const config::Config& config = exchange.context.config();
   Packet4& p = reply.packet;
-  absl::flat_hash_set<uint16_t> requested = {dhcp::kOptionRouters,
-                                             dhcp::kOptionDomainNameServers,
+  absl::flat_hash_set<uint16_t> requested = {dhcp::kOptionRouters, dhcp::kOptionDomainNameServers,
                                              dhcp::kOptionDomainName};
   if (const auto* prl = exchange.query.GetOption(dhcp::kOptionParameterRequestList)) {
     requested.insert(prl->begin(), prl->end());
@@ -361,10 +358,10 @@ void Dhcp4Processor::AddConfiguredOptions(Exchange& exchange, Reply& reply,
   auto copy_text = [](auto& field, const std::string& text) {
     std::copy_n(text.begin(), std::min(text.size(), field.size() - 1), field.begin());
   };
-  const std::string& sname = host && !host->server_hostname.empty() ? host->server_hostname
-                                                                    : subnet.server_hostname;
-  const std::string& file = host && !host->boot_file_name.empty() ? host->boot_file_name
-                                                                  : subnet.boot_file_name;
+  const std::string& sname =
+      host && !host->server_hostname.empty() ? host->server_hostname : subnet.server_hostname;
+  const std::string& file =
+      host && !host->boot_file_name.empty() ? host->boot_file_name : subnet.boot_file_name;
   copy_text(p.sname, sname);
   copy_text(p.file, file);
   // Relay agent information goes back to the relay unchanged (RFC 3046 §2.2).

@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "dhcp/packet4.h"
-#include "spdlog/logger.h"
 #include "lease_backend/lease_store.h"
 #include "server/packet_counters.h"
 #include "server/serving_context.h"
+#include "spdlog/logger.h"
 
 namespace shoal::server {
 

@@ -11,8 +11,8 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "boost/asio/executor_work_guard.hpp"
-#include "boost/asio/post.hpp"
 #include "boost/asio/posix/stream_descriptor.hpp"
+#include "boost/asio/post.hpp"
 #include "boost/asio/signal_set.hpp"
 #include "boost/asio/steady_timer.hpp"
 #include "config/dhcp4_parser.h"
@@ -68,13 +68,15 @@ struct Dhcp4Server::Worker {
 struct Dhcp4Server::ListenSocket {
   ListenSocket(boost::asio::io_context& io, std::unique_ptr<PacketSocket> s, int index,
                std::optional<dhcp::Ipv4Address> address)
-      : socket(std::move(s)), descriptor(io, dup(socket->fd())), ifindex(index),
+      : socket(std::move(s)),
+        descriptor(io, dup(socket->fd())),
+        ifindex(index),
         configured_address(address) {}
   std::unique_ptr<PacketSocket> socket;
   boost::asio::posix::stream_descriptor descriptor;
   int ifindex;
   std::optional<dhcp::Ipv4Address> configured_address;  // Kea's "eth0/192.0.2.1"
-  bool receiving = false;                                // I/O thread only
+  bool receiving = false;                               // I/O thread only
 };
 
 Dhcp4Server::Dhcp4Server(ServerOptions options, const BackendRegistry& backends,
@@ -100,8 +102,7 @@ absl::StatusOr<std::unique_ptr<Dhcp4Server>> Dhcp4Server::Create(
   std::unique_ptr<Dhcp4Server> server(new Dhcp4Server(std::move(options), backends, log));
   auto leases = backends.OpenLeaseStore(config->lease_database);
   if (!leases.ok()) return leases.status();
-  auto context =
-      ServingContext::Create(config, *leases, AllocationSeed(config->lease_database));
+  auto context = ServingContext::Create(config, *leases, AllocationSeed(config->lease_database));
   if (!context.ok()) return context.status();
   server->context_.store(*context);
   auto interfaces = InterfaceTable::Load();
@@ -171,7 +172,8 @@ absl::Status Dhcp4Server::OpenSockets(const config::Config& config) {
     }
   }
   if (opened.empty()) {
-    log_->warn("no interface to listen on: check interfaces-config; the node answers commands only");
+    log_->warn(
+        "no interface to listen on: check interfaces-config; the node answers commands only");
   }
   sockets_ = std::move(opened);
   std::lock_guard lock(service_mu_);
@@ -215,9 +217,10 @@ void Dhcp4Server::HandleDatagram(const std::shared_ptr<ListenSocket>& socket,
     return;
   }
   // Route by chaddr (bytes 28..43) so one client's messages stay in order.
-  size_t hash = data.size() >= 44
-                    ? absl::HashOf(std::string_view(reinterpret_cast<const char*>(data.data()) + 28, 16))
-                    : 0;
+  size_t hash =
+      data.size() >= 44
+          ? absl::HashOf(std::string_view(reinterpret_cast<const char*>(data.data()) + 28, 16))
+          : 0;
   Worker& worker = *workers_[hash % workers_.size()];
   if (worker.pending.load(std::memory_order_relaxed) >= kMaxPendingPerWorker) {
     counters_.Increment(PacketCounter::kReceived);
@@ -399,7 +402,8 @@ void Dhcp4Server::ScheduleMaintenance() {
           now - last_flush_ >= int64_t{elp.flush_reclaimed_timer_wait_time}) {
         auto flushed =
             context->leases().DeleteReclaimedBefore(now - int64_t{elp.hold_reclaimed_time});
-        if (!flushed.ok()) log_->error("flushing reclaimed leases: {}", flushed.status().ToString());
+        if (!flushed.ok())
+          log_->error("flushing reclaimed leases: {}", flushed.status().ToString());
         last_flush_ = now;
       }
       const config::DatabaseConfig& db = config.lease_database;
@@ -409,8 +413,10 @@ void Dhcp4Server::ScheduleMaintenance() {
           auto* memfile = dynamic_cast<lease_backend::MemfileLeaseStore*>(&context->leases());
           if (memfile != nullptr) {
             absl::Status s = memfile->RunLeaseFileCleanup();
-            if (!s.ok()) log_->error("lease file cleanup: {}", s.ToString());
-            else log_->info("lease file cleanup done");
+            if (!s.ok())
+              log_->error("lease file cleanup: {}", s.ToString());
+            else
+              log_->info("lease file cleanup done");
           }
         }
         last_lfc_ = now;
@@ -443,7 +449,8 @@ void Dhcp4Server::WaitForSignals() {
       log_->info("SIGHUP: reloading {}", options_.config_file);
       boost::asio::post(maintenance_, [this] {
         absl::Status s = ReloadConfigFile();
-        if (!s.ok()) log_->error("configuration reload failed, keeping the old one: {}", s.ToString());
+        if (!s.ok())
+          log_->error("configuration reload failed, keeping the old one: {}", s.ToString());
       });
       WaitForSignals();
       return;
@@ -488,9 +495,10 @@ void Dhcp4Server::WatchLeaseDatabase(ServingContext& context) {
     }
     if (!lease_database_down_) {
       lease_database_down_ = true;
-      log_->error("lease database not answering: reconnecting; no lease is acknowledged until "
-                  "it is back (on-fail {})",
-                  on_fail);
+      log_->error(
+          "lease database not answering: reconnecting; no lease is acknowledged until "
+          "it is back (on-fail {})",
+          on_fail);
       if (on_fail == "stop-retry-exit") DisableService(kDatabaseOrigin, 0);
     }
     return;
@@ -518,8 +526,9 @@ void Dhcp4Server::WatchLeaseDatabase(ServingContext& context) {
   }
   if (!absl::IsUnavailable(health)) return;  // not a connection problem: keep checking
   if (on_fail != "serve-retry-continue") {
-    log_->critical("lease database still unreachable after max-reconnect-tries; exiting (on-fail {})",
-                   on_fail);
+    log_->critical(
+        "lease database still unreachable after max-reconnect-tries; exiting (on-fail {})",
+        on_fail);
     Shutdown(EXIT_FAILURE);
   }
 }

@@ -21,8 +21,8 @@
 #include <functional>
 #include <future>
 #include <map>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <thread>
@@ -138,15 +138,15 @@ class Dhcp4Server {
   std::map<std::string, uint64_t> disabled_by_;  // origin -> disable generation
   uint64_t disable_generation_ = 0;
   std::atomic<int> disabled_count_{0};
-  std::vector<std::string> socket_errors_;  // guarded by service_mu_
+  std::vector<std::string> socket_errors_;          // guarded by service_mu_
   std::string lease_database_state_ = "connected";  // guarded by service_mu_
-  std::atomic<bool> lease_database_down_{false};  // written by the health thread
-  std::future<absl::Status> health_probe_;        // health thread only
-  int64_t health_probe_started_ = 0;              // health thread only
+  std::atomic<bool> lease_database_down_{false};    // written by the health thread
+  std::future<absl::Status> health_probe_;          // health thread only
+  int64_t health_probe_started_ = 0;                // health thread only
 
   boost::asio::io_context io_;
   boost::asio::io_context maintenance_;
-  boost::asio::io_context health_;  // watches the lease database (on-fail)
+  boost::asio::io_context health_;                      // watches the lease database (on-fail)
   std::vector<std::shared_ptr<ListenSocket>> sockets_;  // I/O thread only
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;

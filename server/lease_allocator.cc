@@ -105,8 +105,7 @@ absl::StatusOr<std::optional<Lease4>> LeaseAllocator::FindClientLease(
 }
 
 absl::StatusOr<bool> LeaseAllocator::Usable(const config::Subnet4& subnet,
-                                            dhcp::Ipv4Address address,
-                                            const ClientIdentity& client,
+                                            dhcp::Ipv4Address address, const ClientIdentity& client,
                                             const std::optional<host_backend::Host>& host,
                                             int64_t now, std::optional<Lease4>* current_out) {
   if (!subnet.prefix.Contains(address)) return false;
@@ -188,7 +187,8 @@ absl::StatusOr<std::optional<Allocation>> LeaseAllocator::Discover(
     if (const config::Subnet4* s = CandidateContaining(candidates, address)) {
       auto usable = Usable(*s, address, request.client, *host, request.now);
       if (!usable.ok()) return usable.status();
-      if (*usable) return Allocation{s, address, LifetimeFor(*s, request.requested_lifetime), *host};
+      if (*usable)
+        return Allocation{s, address, LifetimeFor(*s, request.requested_lifetime), *host};
     }
   }
   // 2. The address the client already has (or had, with lease affinity).
@@ -241,8 +241,7 @@ absl::StatusOr<LeaseAllocator::RequestResult> LeaseAllocator::Request(
   auto existing = FindClientLease(candidates, request.client);
   if (!existing.ok()) return existing.status();
 
-  const bool known = existing->has_value() &&
-                     (*existing)->state != LeaseState::kExpiredReclaimed;
+  const bool known = existing->has_value() && (*existing)->state != LeaseState::kExpiredReclaimed;
   if (must_know_client && !known) {
     result.reason = "unknown client in INIT-REBOOT on a non-authoritative subnet";
     return result;  // kIgnore

@@ -4,9 +4,8 @@
 
 namespace shoal::server {
 
-absl::StatusOr<ReclaimResult> ReclaimLeases(ServingContext& context, int64_t now,
-                                                   bool remove, size_t limit,
-                                                   spdlog::logger& log) {
+absl::StatusOr<ReclaimResult> ReclaimLeases(ServingContext& context, int64_t now, bool remove,
+                                            size_t limit, spdlog::logger& log) {
   lease_backend::LeaseStore& leases = context.leases();
   auto expired = leases.GetExpired(now, limit == 0 ? std::numeric_limits<size_t>::max() : limit);
   if (!expired.ok()) return expired.status();

@@ -23,7 +23,7 @@ struct ReclaimResult {
 // Reclaims at most `limit` (0 = all) leases that expired before `now`.
 // `remove` deletes them instead of keeping them for affinity; declined
 // leases are always deleted (they have no client to be affine to).
-absl::StatusOr<ReclaimResult> ReclaimLeases(ServingContext& context, int64_t now,
-                                            bool remove, size_t limit, spdlog::logger& log);
+absl::StatusOr<ReclaimResult> ReclaimLeases(ServingContext& context, int64_t now, bool remove,
+                                            size_t limit, spdlog::logger& log);
 
 }  // namespace shoal::server

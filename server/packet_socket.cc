@@ -29,8 +29,8 @@ absl::Status Errno(const std::string& what) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PacketSocket>> PacketSocket::Open(const std::string& interface,
-                                                                  dhcp::Ipv4Address address,
-                                                                  uint16_t port) {
+                                                                 dhcp::Ipv4Address address,
+                                                                 uint16_t port) {
   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return Errno("socket");
   std::unique_ptr<PacketSocket> sock(new PacketSocket(fd, interface));

@@ -18,11 +18,10 @@ ServingContext::ServingContext(std::shared_ptr<const config::Config> config,
 }
 
 absl::StatusOr<std::shared_ptr<ServingContext>> ServingContext::Create(
-    std::shared_ptr<const config::Config> config,
-    std::shared_ptr<lease_backend::LeaseStore> leases, uint64_t allocation_seed,
-    std::shared_ptr<OfferBook> offers) {
-  std::shared_ptr<ServingContext> context(new ServingContext(
-      std::move(config), std::move(leases), allocation_seed, std::move(offers)));
+    std::shared_ptr<const config::Config> config, std::shared_ptr<lease_backend::LeaseStore> leases,
+    uint64_t allocation_seed, std::shared_ptr<OfferBook> offers) {
+  std::shared_ptr<ServingContext> context(
+      new ServingContext(std::move(config), std::move(leases), allocation_seed, std::move(offers)));
   for (const OfferBook::Offer& offer : context->offers_->All()) context->MarkUsed(offer.address);
   for (const config::Reservation& r : context->config_->global_reservations) {
     if (r.address) context->MarkUsed(*r.address);
@@ -35,7 +34,8 @@ absl::StatusOr<std::shared_ptr<ServingContext>> ServingContext::Create(
   auto all = context->leases_->GetAll();
   if (!all.ok()) return all.status();
   for (const lease_backend::Lease4& lease : *all) {
-    if (lease.state != lease_backend::LeaseState::kExpiredReclaimed) context->MarkUsed(lease.address);
+    if (lease.state != lease_backend::LeaseState::kExpiredReclaimed)
+      context->MarkUsed(lease.address);
   }
   return context;
 }

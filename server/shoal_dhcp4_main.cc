@@ -31,17 +31,18 @@ constexpr char kDefaultLeaseFile[] = "/var/lib/shoal/shoal-leases4.csv";
 
 void Usage(const char* reason) {
   if (reason != nullptr) std::cerr << "shoal-dhcp4: " << reason << "\n";
-  std::cerr << "Usage: shoal-dhcp4 -[v|V|W] [-d] [-{c|t|T} cfgfile] [-p server_port_number]"
-               " [-P client_port_number]\n"
-               "  -v: print version number and exit\n"
-               "  -V: print extended version and exit\n"
-               "  -W: display the configuration report and exit\n"
-               "  -d: debug mode with extra verbosity (former -v)\n"
-               "  -c file: specify configuration file\n"
-               "  -t file: check the configuration file syntax and exit\n"
-               "  -T file: check the configuration file doing hooks load and extra checks and exit\n"
-               "  -p number: specify non-standard server port number 1-65535 (useful for testing only)\n"
-               "  -P number: specify non-standard client port number 1-65535 (useful for testing only)\n";
+  std::cerr
+      << "Usage: shoal-dhcp4 -[v|V|W] [-d] [-{c|t|T} cfgfile] [-p server_port_number]"
+         " [-P client_port_number]\n"
+         "  -v: print version number and exit\n"
+         "  -V: print extended version and exit\n"
+         "  -W: display the configuration report and exit\n"
+         "  -d: debug mode with extra verbosity (former -v)\n"
+         "  -c file: specify configuration file\n"
+         "  -t file: check the configuration file syntax and exit\n"
+         "  -T file: check the configuration file doing hooks load and extra checks and exit\n"
+         "  -p number: specify non-standard server port number 1-65535 (useful for testing only)\n"
+         "  -P number: specify non-standard client port number 1-65535 (useful for testing only)\n";
   std::exit(EXIT_FAILURE);
 }
 
@@ -56,8 +57,9 @@ uint16_t ParsePort(const char* text, const char* flag) {
 
 void RegisterBackends(BackendRegistry& registry) {
   registry.RegisterLeaseStore(
-      "memfile", [](const shoal::config::DatabaseConfig& db)
-                     -> absl::StatusOr<std::shared_ptr<shoal::lease_backend::LeaseStore>> {
+      "memfile",
+      [](const shoal::config::DatabaseConfig& db)
+          -> absl::StatusOr<std::shared_ptr<shoal::lease_backend::LeaseStore>> {
         shoal::lease_backend::MemfileOptions options{
             .path = db.name.empty() ? kDefaultLeaseFile : db.name,
             .persist = db.persist,

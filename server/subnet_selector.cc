@@ -7,7 +7,8 @@ namespace shoal::server {
 SubnetSelector::SubnetSelector(const config::Config& config) : config_(config) {
   for (const config::Subnet4& subnet : config.subnets) {
     by_id_.emplace(subnet.id, &subnet);
-    for (dhcp::Ipv4Address relay : subnet.relay_addresses) by_relay_.emplace(relay.value(), &subnet);
+    for (dhcp::Ipv4Address relay : subnet.relay_addresses)
+      by_relay_.emplace(relay.value(), &subnet);
     if (!subnet.interface.empty()) by_interface_.emplace(subnet.interface, &subnet);
     by_prefix_[subnet.prefix.length].emplace(subnet.prefix.address.value(), &subnet);
   }

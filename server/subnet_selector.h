@@ -22,7 +22,7 @@ namespace shoal::server {
 struct SelectionInput {
   dhcp::Ipv4Address giaddr;
   dhcp::Ipv4Address ciaddr;
-  std::optional<dhcp::Ipv4Address> subnet_selection;  // option 118
+  std::optional<dhcp::Ipv4Address> subnet_selection;   // option 118
   std::string interface_name;                          // receiving interface
   std::vector<dhcp::Ipv4Address> interface_addresses;  // its IPv4 addresses
 };

@@ -47,8 +47,7 @@ TEST(SubnetSelectorTest, DirectClientByInterfaceNameThenAddress) {
   SubnetSelector selector(c);
   EXPECT_EQ(selector.Select({.interface_name = "eth1"})->id, 2u);
   EXPECT_EQ(
-      selector.Select({.interface_name = "eth0", .interface_addresses = {A("192.0.2.1")}})->id,
-      1u);
+      selector.Select({.interface_name = "eth0", .interface_addresses = {A("192.0.2.1")}})->id, 1u);
   EXPECT_EQ(selector.Select({.interface_name = "eth0"}), nullptr);
 }
 
@@ -57,8 +56,10 @@ TEST(SubnetSelectorTest, CiaddrAndSubnetSelectionOption) {
   c.subnets.push_back(Subnet(1, "192.0.2.0/24"));
   c.subnets.push_back(Subnet(2, "198.51.100.0/24"));
   SubnetSelector selector(c);
-  EXPECT_EQ(selector.Select({.ciaddr = A("198.51.100.9"), .interface_name = "eth0",
-                             .interface_addresses = {A("192.0.2.1")}})
+  EXPECT_EQ(selector
+                .Select({.ciaddr = A("198.51.100.9"),
+                         .interface_name = "eth0",
+                         .interface_addresses = {A("192.0.2.1")}})
                 ->id,
             2u);
   EXPECT_EQ(selector.Select({.subnet_selection = A("198.51.100.0")})->id, 2u);
