@@ -41,6 +41,40 @@ const std::vector<std::string_view> kIgnoredScopeKeys = {"ddns-send-updates",
                                                          "cache-threshold",
                                                          "cache-max-age"};
 
+// Parameters a shared network and a subnet both take (Kea's inheritable
+// ones; a subnet's value wins over its network's).
+const std::vector<std::string_view> kNetworkScopeKeys = {"option-data",
+                                                         "relay",
+                                                         "interface",
+                                                         "valid-lifetime",
+                                                         "min-valid-lifetime",
+                                                         "max-valid-lifetime",
+                                                         "renew-timer",
+                                                         "rebind-timer",
+                                                         "calculate-tee-times",
+                                                         "t1-percent",
+                                                         "t2-percent",
+                                                         "match-client-id",
+                                                         "authoritative",
+                                                         "next-server",
+                                                         "server-hostname",
+                                                         "boot-file-name",
+                                                         "reservation-mode",
+                                                         "reservations-global",
+                                                         "reservations-in-subnet",
+                                                         "reservations-out-of-pool",
+                                                         "client-class",
+                                                         "require-client-classes"};
+
+// The keys a shared network or subnet accepts: its own, the inheritable ones
+// and the ignored ones.
+std::vector<std::string_view> ScopeKeys(std::initializer_list<std::string_view> own) {
+  std::vector<std::string_view> keys(own);
+  keys.insert(keys.end(), kNetworkScopeKeys.begin(), kNetworkScopeKeys.end());
+  keys.insert(keys.end(), kIgnoredScopeKeys.begin(), kIgnoredScopeKeys.end());
+  return keys;
+}
+
 // Parameters inherited global -> shared network -> subnet. Unset = inherit.
 struct Triplet {
   uint32_t min = 0, value = 0, max = 0;
@@ -478,32 +512,7 @@ class Parser {
     std::set<std::string> names;
     for (size_t i = 0; i < list.json().size(); ++i) {
       Node n = list.At(i);
-      std::vector<std::string_view> keys = {"name",
-                                            "subnet4",
-                                            "interface",
-                                            "relay",
-                                            "option-data",
-                                            "valid-lifetime",
-                                            "min-valid-lifetime",
-                                            "max-valid-lifetime",
-                                            "renew-timer",
-                                            "rebind-timer",
-                                            "calculate-tee-times",
-                                            "t1-percent",
-                                            "t2-percent",
-                                            "match-client-id",
-                                            "authoritative",
-                                            "next-server",
-                                            "server-hostname",
-                                            "boot-file-name",
-                                            "reservation-mode",
-                                            "reservations-global",
-                                            "reservations-in-subnet",
-                                            "reservations-out-of-pool",
-                                            "client-class",
-                                            "require-client-classes"};
-      keys.insert(keys.end(), kIgnoredScopeKeys.begin(), kIgnoredScopeKeys.end());
-      n.CheckKeys(keys);
+      n.CheckKeys(ScopeKeys({"name", "subnet4"}));
       SharedNetwork net;
       if (!n.Has("name")) n.Fail("missing parameter 'name'");
       net.name = n.Child("name").String();
@@ -532,37 +541,8 @@ class Parser {
   }
 
   void ParseSubnet(const Node& n, int network, const Scope& parent) {
-    std::vector<std::string_view> keys = {"id",
-                                          "subnet",
-                                          "pools",
-                                          "option-data",
-                                          "reservations",
-                                          "relay",
-                                          "interface",
-                                          "valid-lifetime",
-                                          "min-valid-lifetime",
-                                          "max-valid-lifetime",
-                                          "renew-timer",
-                                          "rebind-timer",
-                                          "calculate-tee-times",
-                                          "t1-percent",
-                                          "t2-percent",
-                                          "match-client-id",
-                                          "authoritative",
-                                          "next-server",
-                                          "server-hostname",
-                                          "boot-file-name",
-                                          "reservation-mode",
-                                          "reservations-global",
-                                          "reservations-in-subnet",
-                                          "reservations-out-of-pool",
-                                          "client-class",
-                                          "require-client-classes",
-                                          "4o6-interface",
-                                          "4o6-interface-id",
-                                          "4o6-subnet"};
-    keys.insert(keys.end(), kIgnoredScopeKeys.begin(), kIgnoredScopeKeys.end());
-    n.CheckKeys(keys);
+    n.CheckKeys(ScopeKeys({"id", "subnet", "pools", "reservations", "4o6-interface",
+                           "4o6-interface-id", "4o6-subnet"}));
     Subnet4 s;
     if (!n.Has("subnet")) n.Fail("missing parameter 'subnet' (e.g. \"192.0.2.0/24\")");
     Node subnet = n.Child("subnet");

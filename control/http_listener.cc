@@ -25,6 +25,7 @@
 #include "boost/beast/http.hpp"
 #include "boost/beast/ssl.hpp"
 #include "control/http_auth.h"
+#include "control/io_loop.h"
 #include "control/tls_context.h"
 #include "nlohmann/json.hpp"
 
@@ -327,17 +328,7 @@ struct HttpListener::Impl {
     Accept();
   }
 
-  void Run() {
-    for (;;) {
-      try {
-        ioc->run();
-        return;
-      } catch (...) {
-        // A handler threw; the failing connection is gone, keep serving the
-        // others.
-      }
-    }
-  }
+  void Run() { RunListenerLoop(*ioc); }
 
   void Stop() {
     absl::MutexLock lock(&stop_mutex);

@@ -25,6 +25,7 @@
 #include "boost/asio/steady_timer.hpp"
 #include "boost/asio/strand.hpp"
 #include "boost/asio/write.hpp"
+#include "control/io_loop.h"
 #include "control/json_text.h"
 
 namespace shoal::control {
@@ -207,16 +208,7 @@ struct UnixListener::Impl {
     Accept();
   }
 
-  void Run() {
-    for (;;) {
-      try {
-        ioc->run();
-        return;
-      } catch (...) {
-        // A handler threw; keep serving the other connections.
-      }
-    }
-  }
+  void Run() { RunListenerLoop(*ioc); }
 
   void RemoveSocketFile() {
     absl::StatusOr<struct stat> st = StatPath(path);

@@ -36,6 +36,8 @@ struct Lease4 {
     return valid_lifetime == kInfinite ? cltt : cltt + int64_t{valid_lifetime};
   }
   bool expired(int64_t now) const { return valid_lifetime != kInfinite && expire() <= now; }
+  // True while the lease holds its address: not reclaimed and not expired.
+  bool active(int64_t now) const { return state != LeaseState::kExpiredReclaimed && !expired(now); }
   friend bool operator==(const Lease4&, const Lease4&) = default;
 };
 

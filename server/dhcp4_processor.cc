@@ -179,7 +179,7 @@ std::optional<Reply> Dhcp4Processor::ProcessDiscover(Exchange& exchange) {
   AddLeaseOptions(exchange, reply, *a.subnet, a.address, a.valid_lifetime);
   FreeAddressMap* map = exchange.context.free_map(a.subnet->id);
   AddConfiguredOptions(exchange, reply, *a.subnet, map ? map->PoolOf(a.address) : nullptr, a.host);
-  Route(exchange, reply);
+  Finish(exchange, reply);
   counters_.Increment(PacketCounter::kOfferSent);
   return reply;
 }
@@ -237,7 +237,7 @@ std::optional<Reply> Dhcp4Processor::ProcessRequest(Exchange& exchange) {
   AddLeaseOptions(exchange, reply, *a.subnet, a.address, a.valid_lifetime);
   FreeAddressMap* map = exchange.context.free_map(a.subnet->id);
   AddConfiguredOptions(exchange, reply, *a.subnet, map ? map->PoolOf(a.address) : nullptr, a.host);
-  Route(exchange, reply);
+  Finish(exchange, reply);
   log_.debug("{}: lease {} for {}s", query.Describe(), a.address.ToString(), a.valid_lifetime);
   counters_.Increment(PacketCounter::kAckSent);
   return reply;
@@ -251,7 +251,7 @@ std::optional<Reply> Dhcp4Processor::ProcessInform(Exchange& exchange) {
   std::optional<config::Reservation> reservation;
   if (host.ok()) reservation = *host;
   AddConfiguredOptions(exchange, reply, *exchange.subnet, nullptr, reservation);
-  Route(exchange, reply);
+  Finish(exchange, reply);
   counters_.Increment(PacketCounter::kAckSent);
   return reply;
 }
@@ -364,22 +364,24 @@ void Dhcp4Processor::AddConfiguredOptions(Exchange& exchange, Reply& reply,
       host && !host->boot_file_name.empty() ? host->boot_file_name : subnet.boot_file_name;
   copy_text(p.sname, sname);
   copy_text(p.file, file);
-  // Relay agent information goes back to the relay unchanged (RFC 3046 §2.2).
-  if (const auto* rai = exchange.query.GetOption(dhcp::kOptionRelayAgentInfo)) {
-    p.SetOption(dhcp::kOptionRelayAgentInfo, *rai);
-  }
 }
 
 std::optional<Reply> Dhcp4Processor::MakeNak(Exchange& exchange, const std::string& reason) {
   log_.info("{}: NAK: {}", exchange.query.Describe(), reason);
   Reply reply = MakeReply(exchange, MessageType::kNak);
   reply.packet.SetOption(dhcp::kOptionMessage, {reason.begin(), reason.end()});
+  Finish(exchange, reply);
+  counters_.Increment(PacketCounter::kNakSent);
+  return reply;
+}
+
+void Dhcp4Processor::Finish(Exchange& exchange, Reply& reply) const {
+  // Relay agent information goes back to the relay unchanged and last
+  // (RFC 3046 §2.2).
   if (const auto* rai = exchange.query.GetOption(dhcp::kOptionRelayAgentInfo)) {
     reply.packet.SetOption(dhcp::kOptionRelayAgentInfo, *rai);
   }
   Route(exchange, reply);
-  counters_.Increment(PacketCounter::kNakSent);
-  return reply;
 }
 
 void Dhcp4Processor::Route(Exchange& exchange, Reply& reply) const {

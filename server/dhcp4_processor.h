@@ -79,6 +79,8 @@ class Dhcp4Processor {
                             const config::Pool* pool,
                             const std::optional<config::Reservation>& host) const;
   std::optional<Reply> MakeNak(Exchange& exchange, const std::string& reason);
+  // Last step of every reply: echo option 82, then Route().
+  void Finish(Exchange& exchange, Reply& reply) const;
   void Route(Exchange& exchange, Reply& reply) const;
   dhcp::Ipv4Address ServerIdentifier(const ReceiveInfo& info) const;
 

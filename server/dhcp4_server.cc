@@ -387,12 +387,7 @@ void Dhcp4Server::ScheduleMaintenance() {
         (*tick)();
         return;
       }
-      for (const OfferBook::Offer& offer : context->offers().TakeExpired(now)) {
-        auto lease = context->leases().Get(offer.address);
-        if (lease.ok() && !(lease->has_value() && !(*lease)->expired(now))) {
-          context->MarkFree(offer.address);
-        }
-      }
+      context->ReleaseStaleOffers(now);
       if (elp.reclaim_timer_wait_time > 0 &&
           now - *last_reclaim >= int64_t{elp.reclaim_timer_wait_time}) {
         RunReclamation(now, elp.flush_reclaimed_timer_wait_time == 0, elp.max_reclaim_leases);

@@ -13,10 +13,6 @@ using lease_backend::LeaseState;
 // failed attempt means the in-memory map was stale and has been repaired.
 constexpr int kMaxPicksPerSubnet = 64;
 
-bool IsLive(const Lease4& lease, int64_t now) {
-  return lease.state != LeaseState::kExpiredReclaimed && !lease.expired(now);
-}
-
 // Random picks tried before the map's iterative search, with a shared lease
 // store. Nodes sharing a database do not see each other's offers, and two
 // iterative cursors that meet in a pool would then move in step, offering
@@ -87,19 +83,21 @@ absl::StatusOr<std::optional<host_backend::Host>> LeaseAllocator::FindHost(
 
 absl::StatusOr<std::optional<Lease4>> LeaseAllocator::FindClientLease(
     const std::vector<const config::Subnet4*>& candidates, const ClientIdentity& client) {
-  for (const config::Subnet4* s : candidates) {
-    if (!client.client_id.empty()) {
-      auto found = leases_.GetByClientId(client.client_id, s->id);
-      if (!found.ok()) return found.status();
-      for (const Lease4& lease : *found) {
-        if (lease.state != LeaseState::kDeclined && client.Owns(lease)) return lease;
-      }
-    }
-    auto found = leases_.GetByHwAddress(client.hwaddr, s->id);
+  auto owned = [&](const absl::StatusOr<std::vector<Lease4>>& found)
+      -> absl::StatusOr<std::optional<Lease4>> {
     if (!found.ok()) return found.status();
     for (const Lease4& lease : *found) {
       if (lease.state != LeaseState::kDeclined && client.Owns(lease)) return lease;
     }
+    return std::nullopt;
+  };
+  for (const config::Subnet4* s : candidates) {
+    if (!client.client_id.empty()) {
+      auto lease = owned(leases_.GetByClientId(client.client_id, s->id));
+      if (!lease.ok() || lease->has_value()) return lease;
+    }
+    auto lease = owned(leases_.GetByHwAddress(client.hwaddr, s->id));
+    if (!lease.ok() || lease->has_value()) return lease;
   }
   return std::nullopt;
 }
@@ -127,7 +125,7 @@ absl::StatusOr<bool> LeaseAllocator::Usable(const config::Subnet4& subnet,
   auto current = leases_.Get(address);
   if (!current.ok()) return current.status();
   if (current_out != nullptr) *current_out = *current;
-  if (current->has_value() && IsLive(**current, now) && !client.Owns(**current)) return false;
+  if (current->has_value() && (*current)->active(now) && !client.Owns(**current)) return false;
   return true;
 }
 
@@ -164,12 +162,7 @@ absl::StatusOr<std::optional<Allocation>> LeaseAllocator::TakeFree(
       }
     }
     // Everything looked full: give back offers nobody took up, then retry once.
-    for (const OfferBook::Offer& stale : context_.offers().TakeExpired(request.now)) {
-      auto lease = leases_.Get(stale.address);
-      if (lease.ok() && !(lease->has_value() && IsLive(**lease, request.now))) {
-        context_.MarkFree(stale.address);
-      }
-    }
+    context_.ReleaseStaleOffers(request.now);
   }
   return std::nullopt;
 }

@@ -57,4 +57,11 @@ void ServingContext::MarkFree(dhcp::Ipv4Address address) {
   }
 }
 
+void ServingContext::ReleaseStaleOffers(int64_t now) {
+  for (const OfferBook::Offer& stale : offers_->TakeExpired(now)) {
+    auto lease = leases_->Get(stale.address);
+    if (lease.ok() && !(lease->has_value() && (*lease)->active(now))) MarkFree(stale.address);
+  }
+}
+
 }  // namespace shoal::server

@@ -48,6 +48,9 @@ class ServingContext {
   // Marks `address` used or free in the map of the subnet that contains it.
   void MarkUsed(dhcp::Ipv4Address address);
   void MarkFree(dhcp::Ipv4Address address);
+  // Forgets offers whose hold time ended before `now` and frees their
+  // addresses unless a lease holds them meanwhile (one store read each).
+  void ReleaseStaleOffers(int64_t now);
 
  private:
   ServingContext(std::shared_ptr<const config::Config> config,

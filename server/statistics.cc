@@ -158,70 +158,37 @@ absl::StatusOr<nlohmann::json> Statistics::GetAll() {
   return all;
 }
 
-absl::Status Statistics::Reset(const std::string& name) {
-  auto values = SourceValues(&name);
-  if (!values.ok()) return values.status();
-  auto it = values->find(name);
-  const std::string not_found = "No '" + name + "' statistic found";
-  if (it == values->end()) return absl::NotFoundError(not_found);
-  std::shared_ptr<ServingContext> context = context_();
-  const auto now = clock_();
-  absl::MutexLock lock(&mu_);
-  SyncConfigLocked(context);
-  if (ObserveLocked(name, it->second, now) == nullptr) return absl::NotFoundError(not_found);
-  Entry& entry = entries_[name];
-  entry.baseline = it->second;
-  entry.samples.clear();
-  entry.samples.push_front({0, now});
-  return absl::OkStatus();
-}
+absl::Status Statistics::Reset(const std::string& name) { return Apply(&name, Action::kReset); }
 
-absl::Status Statistics::Remove(const std::string& name) {
-  auto values = SourceValues(&name);
-  if (!values.ok()) return values.status();
-  auto it = values->find(name);
-  const std::string not_found = "No '" + name + "' statistic found";
-  if (it == values->end()) return absl::NotFoundError(not_found);
-  std::shared_ptr<ServingContext> context = context_();
-  const auto now = clock_();
-  absl::MutexLock lock(&mu_);
-  SyncConfigLocked(context);
-  if (ObserveLocked(name, it->second, now) == nullptr) return absl::NotFoundError(not_found);
-  Entry& entry = entries_[name];
-  entry.removed_at = it->second;
-  entry.samples.clear();
-  return absl::OkStatus();
-}
+absl::Status Statistics::Remove(const std::string& name) { return Apply(&name, Action::kRemove); }
 
-absl::Status Statistics::ResetAll() {
-  auto values = SourceValues(nullptr);
+absl::Status Statistics::ResetAll() { return Apply(nullptr, Action::kReset); }
+
+absl::Status Statistics::RemoveAll() { return Apply(nullptr, Action::kRemove); }
+
+absl::Status Statistics::Apply(const std::string* only, Action action) {
+  auto values = SourceValues(only);
   if (!values.ok()) return values.status();
+  const std::string not_found = only ? "No '" + *only + "' statistic found" : "";
+  if (only != nullptr && !values->contains(*only)) return absl::NotFoundError(not_found);
   std::shared_ptr<ServingContext> context = context_();
   const auto now = clock_();
   absl::MutexLock lock(&mu_);
   SyncConfigLocked(context);
   for (const auto& [name, source] : *values) {
-    if (ObserveLocked(name, source, now) == nullptr) continue;  // removed stays removed
+    if (only != nullptr && name != *only) continue;
+    if (ObserveLocked(name, source, now) == nullptr) {  // removed stays removed
+      if (only != nullptr) return absl::NotFoundError(not_found);
+      continue;
+    }
     Entry& entry = entries_[name];
-    entry.baseline = source;
     entry.samples.clear();
-    entry.samples.push_front({0, now});
-  }
-  return absl::OkStatus();
-}
-
-absl::Status Statistics::RemoveAll() {
-  auto values = SourceValues(nullptr);
-  if (!values.ok()) return values.status();
-  std::shared_ptr<ServingContext> context = context_();
-  const auto now = clock_();
-  absl::MutexLock lock(&mu_);
-  SyncConfigLocked(context);
-  for (const auto& [name, source] : *values) {
-    if (ObserveLocked(name, source, now) == nullptr) continue;
-    Entry& entry = entries_[name];
-    entry.removed_at = source;
-    entry.samples.clear();
+    if (action == Action::kReset) {
+      entry.baseline = source;
+      entry.samples.push_front({0, now});
+    } else {
+      entry.removed_at = source;
+    }
   }
   return absl::OkStatus();
 }

@@ -102,6 +102,10 @@ class Statistics {
     std::deque<Sample> samples;         // newest first
   };
 
+  enum class Action { kReset, kRemove };
+  // Resets or removes `only` (NotFound when it is unknown or removed) or,
+  // when null, every statistic still present.
+  absl::Status Apply(const std::string* only, Action action);
   // Source values of every statistic (or of `only`, if given and known).
   absl::StatusOr<std::map<std::string, int64_t>> SourceValues(const std::string* only);
   // Drops subnet entries when the configuration changed since the last call.

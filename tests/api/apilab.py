@@ -254,3 +254,28 @@ def run_main(name, body):
         sys.exit(1)
     print(f"PASS {name}", flush=True)
     sys.exit(0)
+
+
+def start_perfdhcp(lab, ns, server_port, client_port, args):
+    """perfdhcp as a relay on loopback in `ns` against a node started with
+    -p server_port -P client_port; returns (process, log path)."""
+    perfdhcp = netlab.require_tool("perfdhcp", "kea-common")
+    log_path = lab.path("perfdhcp.log")
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            ns.cmd([perfdhcp, "-4", "-l", "127.0.0.1", "-L", str(client_port), "-N",
+                    str(server_port)] + list(args) + ["127.0.0.1"]),
+            stdout=log, stderr=subprocess.STDOUT)
+    lab.processes.append((proc, log_path))
+    return proc, log_path
+
+
+def finish_perfdhcp(proc, log_path):
+    """Waits for perfdhcp, prints and returns its report; exit codes 0 and 3
+    (packets lost) are fine."""
+    proc.wait(timeout=120)
+    with open(log_path) as f:
+        output = f.read()
+    print(output)
+    check(proc.returncode in (0, 3), f"perfdhcp failed with exit code {proc.returncode}")
+    return output

@@ -22,8 +22,6 @@ Afterwards:
 
 import json
 import os
-import re
-import subprocess
 import sys
 import time
 
@@ -51,12 +49,6 @@ def config_pair(workdir, port):
     return a, b, bad
 
 
-def exchange_numbers(output, name):
-    block = re.search(name + r"[\s\S]*?sent packets: (\d+)[\s\S]*?received packets: (\d+)", output)
-    check(block is not None, f"perfdhcp's report has no {name} block:\n{output}")
-    return int(block.group(1)), int(block.group(2))
-
-
 def body(lab):
     ns = lab.namespace("lo")
     workdir = lab.path("api")
@@ -64,17 +56,10 @@ def body(lab):
     a, b, bad = config_pair(workdir, apilab.free_tcp_port())
     server = apilab.ApiServer(workdir, a, args=["-p", str(SERVER_PORT), "-P", str(CLIENT_PORT)],
                               netns=ns.name)
-    perfdhcp = netlab.require_tool("perfdhcp", "kea-common")
     try:
         server.start()
-        perf_log = lab.path("perfdhcp.log")
-        with open(perf_log, "w") as log:
-            perf = subprocess.Popen(
-                ns.cmd([perfdhcp, "-4", "-l", "127.0.0.1", "-L", str(CLIENT_PORT), "-N",
-                        str(SERVER_PORT), "-r", "300", "-R", "20000", "-p", "15", "-u",
-                        "127.0.0.1"]),
-                stdout=log, stderr=subprocess.STDOUT)
-        lab.processes.append((perf, perf_log))
+        perf, perf_log = apilab.start_perfdhcp(lab, ns, SERVER_PORT, CLIENT_PORT,
+                                               ["-r", "300", "-R", "20000", "-p", "15", "-u"])
         time.sleep(2)
         applied = rejected = 0
         for i in range(6):
@@ -88,25 +73,12 @@ def body(lab):
             rejected += 1
             check(server.alive(), "shoal-dhcp4 died during config-set")
             time.sleep(0.5)
-        perf.wait(timeout=120)
-        with open(perf_log) as f:
-            output = f.read()
-        print(output)
-        check(perf.returncode in (0, 3), f"perfdhcp failed with exit code {perf.returncode}")
+        output = apilab.finish_perfdhcp(perf, perf_log)
         check(server.alive(), "shoal-dhcp4 is not running after the load")
         print(f"{applied} config-sets applied, {rejected} invalid ones rejected under load")
-
-        non_unique = re.findall(r"non unique addresses: (\d+)", output)
-        check(len(non_unique) == 2 and all(n == "0" for n in non_unique),
-              f"perfdhcp reports non-unique addresses: {non_unique}")
-        for name in ("DISCOVER-OFFER", "REQUEST-ACK"):
-            sent, received = exchange_numbers(output, name)
-            check(sent > 0, f"perfdhcp sent no {name} packets")
-            drop = (sent - received) / sent
-            print(f"{name}: sent {sent}, received {received}, drops {drop:.2%}")
-            check(drop <= MAX_DROP, f"{name}: {drop:.2%} of the packets got no answer "
-                                    f"(at most {MAX_DROP:.0%} allowed)")
-        _, acks = exchange_numbers(output, "REQUEST-ACK")
+        netlab.check_perfdhcp_unique(output)
+        netlab.check_perfdhcp_drops(output, MAX_DROP)
+        _, acks = netlab.perfdhcp_counts(output, "REQUEST-ACK")
 
         stats = server.http("statistic-get", {"name": "pkt4-ack-sent"})["arguments"]
         ack_sent = stats["pkt4-ack-sent"][0][0]

@@ -13,9 +13,7 @@ address; the UNIX socket still answers while the HTTP listener is flooded;
 once the attackers go away, HTTP answers again; the node never dies."""
 
 import os
-import re
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -94,19 +92,12 @@ def body(lab):
                   "pools": [{"pool": "127.1.0.1 - 127.1.255.254"}]}])
     server = apilab.ApiServer(workdir, config, args=["-p", str(SERVER_PORT), "-P", str(CLIENT_PORT)],
                               netns=ns.name)
-    perfdhcp = netlab.require_tool("perfdhcp", "kea-common")
     held, errors = [], []
     stop = threading.Event()
     try:
         server.start()
-        perf_log = lab.path("perfdhcp.log")
-        with open(perf_log, "w") as log:
-            perf = subprocess.Popen(
-                ns.cmd([perfdhcp, "-4", "-l", "127.0.0.1", "-L", str(CLIENT_PORT), "-N",
-                        str(SERVER_PORT), "-r", "300", "-R", "20000", "-p", "12", "-u",
-                        "127.0.0.1"]),
-                stdout=log, stderr=subprocess.STDOUT)
-        lab.processes.append((perf, perf_log))
+        perf, perf_log = apilab.start_perfdhcp(lab, ns, SERVER_PORT, CLIENT_PORT,
+                                               ["-r", "300", "-R", "20000", "-p", "12", "-u"])
         time.sleep(1)
         attacker = threading.Thread(target=attack, args=(ns.name, server, stop, held, errors))
         attacker.start()
@@ -120,25 +111,10 @@ def body(lab):
         print(f"attack held {len(held)} connections")
         for s in held:
             s.close()
-        perf.wait(timeout=120)
-        with open(perf_log) as f:
-            output = f.read()
-        print(output)
-        check(perf.returncode in (0, 3), f"perfdhcp failed with exit code {perf.returncode}")
+        output = apilab.finish_perfdhcp(perf, perf_log)
         check(server.alive(), "shoal-dhcp4 died under the command-channel attack")
-        non_unique = re.findall(r"non unique addresses: (\d+)", output)
-        check(len(non_unique) == 2 and all(n == "0" for n in non_unique),
-              f"perfdhcp reports non-unique addresses: {non_unique}")
-        for name in ("DISCOVER-OFFER", "REQUEST-ACK"):
-            block = re.search(name + r"[\s\S]*?sent packets: (\d+)[\s\S]*?received packets: (\d+)",
-                              output)
-            check(block is not None, f"perfdhcp's report has no {name} block")
-            sent, received = int(block.group(1)), int(block.group(2))
-            check(sent > 0, f"perfdhcp sent no {name} packets")
-            drop = (sent - received) / sent
-            print(f"{name}: sent {sent}, received {received}, drops {drop:.2%}")
-            check(drop <= MAX_DROP, f"{name}: {drop:.2%} lost during the attack "
-                                    f"(at most {MAX_DROP:.0%} allowed)")
+        netlab.check_perfdhcp_unique(output)
+        netlab.check_perfdhcp_drops(output, MAX_DROP)
         # With the attackers gone, HTTP answers again.
         deadline = time.time() + 15
         while True:

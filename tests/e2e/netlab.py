@@ -726,3 +726,34 @@ def run_test(name, body):
         sys.exit(1)
     print(f"PASS {name}", flush=True)
     sys.exit(0)
+
+
+# --- perfdhcp reports ----------------------------------------------------------
+
+
+def perfdhcp_counts(output, exchange):
+    """(sent, received) of one exchange ("DISCOVER-OFFER", "REQUEST-ACK") in
+    perfdhcp's report."""
+    block = re.search(exchange + r"[\s\S]*?sent packets: (\d+)[\s\S]*?received packets: (\d+)",
+                      output)
+    check(block is not None, f"perfdhcp's report has no {exchange} block:\n{output}")
+    return int(block.group(1)), int(block.group(2))
+
+
+def check_perfdhcp_unique(output):
+    """perfdhcp saw no address given to two clients, in either exchange."""
+    non_unique = re.findall(r"non unique addresses: (\d+)", output)
+    check(len(non_unique) == 2 and all(n == "0" for n in non_unique),
+          f"perfdhcp reports non-unique addresses: {non_unique}")
+
+
+def check_perfdhcp_drops(output, max_drop):
+    """Both exchanges sent packets and at most `max_drop` (a fraction) of
+    them went unanswered."""
+    for name in ("DISCOVER-OFFER", "REQUEST-ACK"):
+        sent, received = perfdhcp_counts(output, name)
+        check(sent > 0, f"perfdhcp sent no {name} packets")
+        drop = (sent - received) / sent
+        print(f"{name}: sent {sent}, received {received}, drops {drop:.2%}")
+        check(drop <= max_drop, f"{name}: {drop:.2%} of the packets got no answer "
+                                f"(at most {max_drop:.0%} allowed)")

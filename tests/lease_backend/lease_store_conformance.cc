@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gmock/gmock.h"
+#include "tests/lease_backend/test_lease.h"
 
 namespace shoal::lease_backend::testing {
 namespace {
@@ -46,25 +47,7 @@ void LeaseStoreConformanceTest::TearDown() {
 }
 
 Lease4 LeaseStoreConformanceTest::MakeLease(uint32_t host, uint32_t n) {
-  Lease4 l;
-  l.address = Addr(host);
-  l.hwaddr = {0x00,
-              0x0c,
-              0x29,
-              static_cast<uint8_t>(n >> 16),
-              static_cast<uint8_t>(n >> 8),
-              static_cast<uint8_t>(n)};
-  l.client_id = {0x01,
-                 0x00,
-                 0x0c,
-                 0x29,
-                 static_cast<uint8_t>(n >> 16),
-                 static_cast<uint8_t>(n >> 8),
-                 static_cast<uint8_t>(n)};
-  l.valid_lifetime = 3600;
-  l.cltt = 1'700'000'000;
-  l.subnet_id = 1;
-  return l;
+  return TestLease(host, n);
 }
 
 TEST_P(LeaseStoreConformanceTest, AddThenGetReturnsEveryField) {

@@ -21,26 +21,4 @@ absl::StatusOr<std::unique_ptr<SqlLeaseStore>> LeaseDatabase::OpenStore(
   return SqlLeaseStore::Create(params(), std::move(options));
 }
 
-Lease4 TestLease(uint32_t host, uint32_t n) {
-  Lease4 l;
-  l.address = dhcp::Ipv4Address((10u << 24) + host);
-  l.hwaddr = {0x00,
-              0x0c,
-              0x29,
-              static_cast<uint8_t>(n >> 16),
-              static_cast<uint8_t>(n >> 8),
-              static_cast<uint8_t>(n)};
-  l.client_id = {0x01,
-                 0x00,
-                 0x0c,
-                 0x29,
-                 static_cast<uint8_t>(n >> 16),
-                 static_cast<uint8_t>(n >> 8),
-                 static_cast<uint8_t>(n)};
-  l.valid_lifetime = 3600;
-  l.cltt = 1'700'000'000;
-  l.subnet_id = 1;
-  return l;
-}
-
 }  // namespace shoal::lease_backend::testing

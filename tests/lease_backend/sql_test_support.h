@@ -11,6 +11,7 @@
 #include "lease_backend/lease.h"
 #include "lease_backend/sql_lease_store.h"
 #include "tests/db/test_database.h"
+#include "tests/lease_backend/test_lease.h"
 
 namespace shoal::lease_backend::testing {
 
@@ -30,8 +31,5 @@ class LeaseDatabase {
   explicit LeaseDatabase(std::unique_ptr<db::testing::ScratchDatabase> db) : db_(std::move(db)) {}
   std::unique_ptr<db::testing::ScratchDatabase> db_;
 };
-
-// A complete lease at 10.0.0.0 + host; hwaddr and client id from `n`.
-Lease4 TestLease(uint32_t host, uint32_t n = 0);
 
 }  // namespace shoal::lease_backend::testing
