@@ -19,6 +19,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "lease_backend/address_block_claims.h"
 #include "lease_backend/lease.h"
 
 namespace shoal::lease_backend {
@@ -68,6 +69,10 @@ class LeaseStore {
   // cheap question, reconnecting per its reconnect policy first; Unavailable
   // when it cannot be reached. A local store is always OK.
   virtual absl::Status CheckHealth() { return absl::OkStatus(); }
+
+  // Where nodes sharing this store claim address blocks; nullptr for a store
+  // only one node uses (memfile), whose in-memory view is the whole truth.
+  virtual AddressBlockClaims* block_claims() { return nullptr; }
 };
 
 }  // namespace shoal::lease_backend

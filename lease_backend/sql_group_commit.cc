@@ -1,6 +1,7 @@
 #include "lease_backend/sql_group_commit.h"
 
 #include <algorithm>
+#include <chrono>
 #include <iterator>
 
 #include "absl/strings/str_cat.h"
@@ -12,6 +13,9 @@ namespace {
 
 // Redoing a batch after a deadlock or a lost connection; then it fails.
 constexpr int kMaxRetries = 3;
+
+// A committer connection idle this long may have been closed by the server.
+constexpr std::chrono::milliseconds kIdleCheckAfter(200);
 
 }  // namespace
 
@@ -119,6 +123,7 @@ absl::Status GroupCommitter::Submit(Change& change) {
 
 void GroupCommitter::Run(db::Connection* connection) {
   std::vector<Change*> batch;
+  std::chrono::steady_clock::time_point last_used{};
   while (true) {
     {
       absl::MutexLock lock(&mu_);
@@ -133,7 +138,13 @@ void GroupCommitter::Run(db::Connection* connection) {
         queue_.erase(queue_.begin(), queue_.begin() + options_.max_batch);
       }
     }
-    CommitBatch(*connection, batch);
+    // After a pause the session may have died unnoticed (a database
+    // restart): then the batch starts with BEGIN, whose failure is known to
+    // have stored nothing, rather than an autocommitted INSERT whose outcome
+    // would be unknown.
+    const bool recently_used = std::chrono::steady_clock::now() - last_used < kIdleCheckAfter;
+    CommitBatch(*connection, batch, recently_used);
+    last_used = std::chrono::steady_clock::now();
     batch.clear();
   }
 }
@@ -143,7 +154,8 @@ absl::Status GroupCommitter::Reconnect(db::Connection& connection) {
   return PrepareCommitterSession(connection);
 }
 
-void GroupCommitter::CommitBatch(db::Connection& connection, std::vector<Change*>& batch) {
+void GroupCommitter::CommitBatch(db::Connection& connection, std::vector<Change*>& batch,
+                                 bool one_statement_ok) {
   // Address order: every committer (of every node) locks rows in one order.
   std::stable_sort(batch.begin(), batch.end(),
                    [](const Change* a, const Change* b) { return a->address < b->address; });
@@ -151,6 +163,7 @@ void GroupCommitter::CommitBatch(db::Connection& connection, std::vector<Change*
   std::vector<absl::Status> results;
   int retries = 0;
   bool bulk = true;
+  bool one_statement = one_statement_ok;
   auto fail_all = [&](const absl::Status& s) {
     for (Change* c : live) c->Finish(s);
   };
@@ -162,7 +175,8 @@ void GroupCommitter::CommitBatch(db::Connection& connection, std::vector<Change*
       }
     }
     results.assign(live.size(), absl::OkStatus());
-    Attempt a = TryBatch(connection, live, bulk, results);
+    Attempt a = TryBatch(connection, live, bulk, one_statement, results);
+    one_statement = false;  // a retry goes through a transaction
     switch (a.what) {
       case Attempt::What::kCommitted: {
         {
@@ -196,8 +210,66 @@ void GroupCommitter::CommitBatch(db::Connection& connection, std::vector<Change*
   }
 }
 
+namespace {
+
+absl::Status AlreadyLeased(dhcp::Ipv4Address address) {
+  return absl::AlreadyExistsError(
+      absl::StrCat("address ", address.ToString(), " is already leased (lease4 has a row for it)"));
+}
+
+absl::Status OutcomeUnknown(const absl::Status& s, size_t changes) {
+  return absl::UnavailableError(absl::StrCat(
+      s.message(), " (the connection was lost while committing; the outcome of this batch of ",
+      changes, " lease changes is unknown)"));
+}
+
+}  // namespace
+
+std::optional<GroupCommitter::Attempt> GroupCommitter::TryOneInsert(
+    db::Connection& connection, const std::vector<Change*>& live,
+    std::vector<absl::Status>& results) {
+  if (live.size() > sql::kMaxBulkInsertRows) return std::nullopt;
+  for (size_t i = 0; i < live.size(); ++i) {
+    if (live[i]->kind != Change::Kind::kAdd) return std::nullopt;
+    if (i > 0 && live[i - 1]->address == live[i]->address) return std::nullopt;
+  }
+  std::vector<db::Param> params;
+  for (const Change* c : live) {
+    std::vector<db::Param> p = sql::InsertParams(*c->lease);
+    std::move(p.begin(), p.end(), std::back_inserter(params));
+  }
+  const db::Statement& insert = sql::BulkInsert(live.size());
+  absl::Status failed;
+  if (connection.dialect() == db::Dialect::kPostgreSql) {
+    absl::StatusOr<db::ResultSet> inserted = connection.Query(insert, params);
+    if (inserted.ok()) {
+      std::vector<int64_t> got;
+      for (const db::Row& row : inserted->rows) got.push_back(row.Int64Or(0, -1).value_or(-1));
+      std::sort(got.begin(), got.end());
+      for (size_t i = 0; i < live.size(); ++i) {
+        if (!std::binary_search(got.begin(), got.end(), int64_t{live[i]->address.value()})) {
+          results[i] = AlreadyLeased(live[i]->address);
+        }
+      }
+      return Attempt{.what = Attempt::What::kCommitted, .status = absl::OkStatus()};
+    }
+    failed = inserted.status();
+  } else {
+    absl::StatusOr<uint64_t> n = connection.Execute(insert, params);
+    if (n.ok()) return Attempt{.what = Attempt::What::kCommitted, .status = absl::OkStatus()};
+    failed = n.status();
+  }
+  // A lost connection leaves the outcome unknown; any other error undid the
+  // statement, and the transaction below sorts out which change it was.
+  if (absl::IsUnavailable(failed)) {
+    return Attempt{.what = Attempt::What::kFail, .status = OutcomeUnknown(failed, live.size())};
+  }
+  return std::nullopt;
+}
+
 GroupCommitter::Attempt GroupCommitter::TryBatch(db::Connection& connection,
                                                  const std::vector<Change*>& live, bool bulk,
+                                                 bool one_statement,
                                                  std::vector<absl::Status>& results) {
   const db::Dialect dialect = connection.dialect();
   auto not_committed = [&](size_t index, const absl::Status& s) -> Attempt {
@@ -207,14 +279,13 @@ GroupCommitter::Attempt GroupCommitter::TryBatch(db::Connection& connection,
     }
     return {.what = Attempt::What::kDrop, .index = index, .status = s};
   };
+  if (bulk && one_statement) {
+    if (std::optional<Attempt> a = TryOneInsert(connection, live, results)) return *a;
+  }
   if (absl::Status s = connection.Begin(); !s.ok()) {
     return {.what = absl::IsUnavailable(s) ? Attempt::What::kRetry : Attempt::What::kFail,
             .status = s};
   }
-  auto already_leased = [](const Change& c) {
-    return absl::AlreadyExistsError(absl::StrCat("address ", c.address.ToString(),
-                                                 " is already leased (lease4 has a row for it)"));
-  };
   // First the Adds that are alone on their address in this batch, many rows
   // per INSERT (one round trip each); `done` marks them.
   std::vector<bool> done(live.size(), false);
@@ -228,14 +299,7 @@ GroupCommitter::Attempt GroupCommitter::TryBatch(db::Connection& connection,
     size_t next = 0;
     std::vector<db::Param> params;
     while (next < adds.size()) {
-      size_t rows = 0;
-      for (size_t r : sql::kBulkInsertRows) {
-        if (adds.size() - next >= r) {
-          rows = r;
-          break;
-        }
-      }
-      if (rows == 0) break;  // the few left go one by one below
+      const size_t rows = std::min(adds.size() - next, sql::kMaxBulkInsertRows);
       params.clear();
       for (size_t k = next; k < next + rows; ++k) {
         std::vector<db::Param> p = sql::InsertParams(*live[adds[k]]->lease);
@@ -255,7 +319,7 @@ GroupCommitter::Attempt GroupCommitter::TryBatch(db::Connection& connection,
         for (size_t k = next; k < next + rows; ++k) {
           const Change& c = *live[adds[k]];
           if (!std::binary_search(got.begin(), got.end(), int64_t{c.address.value()})) {
-            results[adds[k]] = already_leased(c);
+            results[adds[k]] = AlreadyLeased(c.address);
           }
           done[adds[k]] = true;
         }
@@ -282,7 +346,7 @@ GroupCommitter::Attempt GroupCommitter::TryBatch(db::Connection& connection,
       if (n.ok() && *n > 0) continue;
       if ((n.ok() && *n == 0) ||
           (dialect == db::Dialect::kMySql && absl::IsAlreadyExists(n.status()))) {
-        results[i] = already_leased(c);
+        results[i] = AlreadyLeased(c.address);
         continue;
       }
       return not_committed(i, n.status());
@@ -311,11 +375,7 @@ GroupCommitter::Attempt GroupCommitter::TryBatch(db::Connection& connection,
     }
   }
   if (absl::Status s = connection.Commit(); !s.ok()) {
-    if (absl::IsUnavailable(s)) {
-      s = absl::UnavailableError(absl::StrCat(
-          s.message(), " (the connection was lost while committing; the outcome of this batch of ",
-          live.size(), " lease changes is unknown)"));
-    }
+    if (absl::IsUnavailable(s)) s = OutcomeUnknown(s, live.size());
     if (connection.healthy() && connection.in_transaction()) (void)connection.Rollback();
     return {.what = Attempt::What::kFail, .status = s};
   }

@@ -58,14 +58,12 @@ void MakeBulk(size_t rows, BulkStatement& b) {
 const db::Statement& BulkInsert(size_t rows) {
   // Built once; the strings live as long as the program.
   static const BulkStatement* const kBulk = [] {
-    auto* all = new BulkStatement[std::size(kBulkInsertRows)];
-    for (size_t i = 0; i < std::size(kBulkInsertRows); ++i) MakeBulk(kBulkInsertRows[i], all[i]);
+    auto* all = new BulkStatement[kMaxBulkInsertRows];
+    for (size_t i = 0; i < kMaxBulkInsertRows; ++i) MakeBulk(i + 1, all[i]);
     return all;
   }();
-  for (size_t i = 0; i < std::size(kBulkInsertRows); ++i) {
-    if (kBulkInsertRows[i] == rows) return kBulk[i].statement;
-  }
-  return kInsert;  // not a bulk size: callers only ask for kBulkInsertRows
+  if (rows == 0 || rows > kMaxBulkInsertRows) return kInsert;  // callers stay in range
+  return kBulk[rows - 1].statement;
 }
 
 // Kea's idiom: the row is replaced only if it still has the expire the

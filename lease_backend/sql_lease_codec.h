@@ -27,11 +27,11 @@ namespace shoal::lease_backend::sql {
 // duplicate then matches 0 rows instead of aborting the transaction); on
 // MySQL a duplicate key fails only its statement (AlreadyExists).
 extern const db::Statement kInsert;
-// kInsert for `rows` leases in one statement (rows: one of kBulkInsertRows),
+// kInsert for `rows` leases in one statement (1 to kMaxBulkInsertRows),
 // params: InsertParams of each lease in turn. PostgreSQL: ON CONFLICT DO
 // NOTHING RETURNING address (the addresses inserted); MySQL: a duplicate
 // fails the whole statement (AlreadyExists) and only the statement.
-inline constexpr size_t kBulkInsertRows[] = {64, 16, 4};
+inline constexpr size_t kMaxBulkInsertRows = 64;
 const db::Statement& BulkInsert(size_t rows);
 // Params: UpdateParams.
 extern const db::Statement kUpdate;

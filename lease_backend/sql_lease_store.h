@@ -36,6 +36,7 @@
 #include "db/connection_pool.h"
 #include "db/database_params.h"
 #include "lease_backend/lease_store.h"
+#include "lease_backend/sql_block_claims.h"
 #include "lease_backend/sql_group_commit.h"
 
 namespace shoal::lease_backend {
@@ -75,6 +76,8 @@ class SqlLeaseStore final : public LeaseStore {
   absl::Status Flush() override;
   // One `SELECT 1` on a pooled connection (the pool reconnects first).
   absl::Status CheckHealth() override;
+  // Claims in lease4_block_claim, on the pool.
+  AddressBlockClaims* block_claims() override { return &block_claims_; }
 
   db::Dialect dialect() const { return pool_->dialect(); }
   GroupCommitStats group_commit_stats() const { return committer_->stats(); }
@@ -84,7 +87,8 @@ class SqlLeaseStore final : public LeaseStore {
                 size_t pool_connections)
       : pool_(std::move(pool)),
         committer_(std::move(committer)),
-        pool_connections_(pool_connections) {}
+        pool_connections_(pool_connections),
+        block_claims_(*pool_) {}
 
   // Runs a read on a pooled connection; retried on another while the session
   // it got turns out lost (the pool reconnects it per the policy).
@@ -99,6 +103,7 @@ class SqlLeaseStore final : public LeaseStore {
   std::unique_ptr<db::ConnectionPool> pool_;
   std::unique_ptr<GroupCommitter> committer_;
   const size_t pool_connections_;
+  SqlBlockClaims block_claims_;
 };
 
 }  // namespace shoal::lease_backend

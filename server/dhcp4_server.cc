@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <future>
+#include <random>
 
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
@@ -40,6 +41,19 @@ uint64_t AllocationSeed(const config::DatabaseConfig& leases) {
   gethostname(host, sizeof host - 1);
   return absl::HashOf(std::string(host), getpid(),
                       std::chrono::steady_clock::now().time_since_epoch().count());
+}
+
+// This node's address blocks on a lease store shared with other nodes;
+// null for a store only this node uses. The owner name is unique per run.
+std::shared_ptr<BlockClaimer> MakeClaimer(std::shared_ptr<lease_backend::LeaseStore> store) {
+  if (store->block_claims() == nullptr) return nullptr;
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  std::string owner = absl::StrCat(
+      std::string(host).substr(0, 64), "/", getpid(), "/",
+      absl::Hex(absl::HashOf(std::chrono::steady_clock::now().time_since_epoch().count(),
+                             std::random_device{}())));
+  return std::make_shared<BlockClaimer>(std::move(store), std::move(owner));
 }
 
 // Worker threads when the configuration does not say: a shared SQL store is
@@ -102,7 +116,8 @@ absl::StatusOr<std::unique_ptr<Dhcp4Server>> Dhcp4Server::Create(
   std::unique_ptr<Dhcp4Server> server(new Dhcp4Server(std::move(options), backends, log));
   auto leases = backends.OpenLeaseStore(config->lease_database);
   if (!leases.ok()) return leases.status();
-  auto context = ServingContext::Create(config, *leases, AllocationSeed(config->lease_database));
+  auto context = ServingContext::Create(config, *leases, AllocationSeed(config->lease_database),
+                                        nullptr, MakeClaimer(*leases));
   if (!context.ok()) return context.status();
   server->context_.store(*context);
   auto interfaces = InterfaceTable::Load();
@@ -297,14 +312,16 @@ absl::Status Dhcp4Server::Reconfigure(std::shared_ptr<const config::Config> conf
   std::lock_guard lock(reconfigure_mu_);
   std::shared_ptr<ServingContext> current = context_.load();
   std::shared_ptr<lease_backend::LeaseStore> leases = current->leases_ptr();
+  std::shared_ptr<BlockClaimer> claimer = current->claimer_ptr();
   if (!SameLeaseDatabase(current->config().lease_database, config->lease_database)) {
     (void)leases->Flush();
     auto opened = backends_.OpenLeaseStore(config->lease_database);
     if (!opened.ok()) return opened.status();
     leases = *opened;
+    claimer = MakeClaimer(leases);
   }
   auto context = ServingContext::Create(config, leases, AllocationSeed(config->lease_database),
-                                        current->offers_ptr());
+                                        current->offers_ptr(), claimer);
   if (!context.ok()) return context.status();
   auto interfaces = InterfaceTable::Load();
   if (!interfaces.ok()) return interfaces.status();
@@ -339,6 +356,11 @@ absl::Status Dhcp4Server::Reconfigure(std::shared_ptr<const config::Config> conf
   }
   if (!sockets.ok()) return sockets;
   context_.store(*context);
+  if (current->claimer() != nullptr && current->claimer() != claimer.get()) {
+    if (absl::Status s = current->claimer()->ReleaseAll(); !s.ok()) {
+      log_->warn("giving up the address blocks of the previous lease database: {}", s.ToString());
+    }
+  }
   reconfigure_time_ = Now();
   log_->info("configuration applied: {} subnets", config->subnets.size());
   if (reconfigure_observer_) reconfigure_observer_(*config);
@@ -388,6 +410,11 @@ void Dhcp4Server::ScheduleMaintenance() {
         return;
       }
       context->ReleaseStaleOffers(now);
+      if (BlockClaimer* claimer = context->claimer()) {
+        if (absl::Status s = claimer->Maintain(*context); !s.ok()) {
+          log_->warn("renewing this node's address block claims: {}", s.ToString());
+        }
+      }
       if (elp.reclaim_timer_wait_time > 0 &&
           now - *last_reclaim >= int64_t{elp.reclaim_timer_wait_time}) {
         RunReclamation(now, elp.flush_reclaimed_timer_wait_time == 0, elp.max_reclaim_leases);
@@ -597,6 +624,11 @@ int Dhcp4Server::Run() {
   health_.stop();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
+  if (BlockClaimer* claimer = context_.load()->claimer()) {
+    if (absl::Status s = claimer->ReleaseAll(); !s.ok()) {
+      log_->warn("giving up this node's address block claims at shutdown: {}", s.ToString());
+    }
+  }
   absl::Status flushed = context_.load()->leases().Flush();
   if (!flushed.ok()) log_->error("flushing leases at shutdown: {}", flushed.ToString());
   log_->info("shoal-dhcp4 stopped");

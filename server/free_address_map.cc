@@ -1,5 +1,6 @@
 #include "server/free_address_map.h"
 
+#include <algorithm>
 #include <bit>
 
 namespace shoal::server {
@@ -60,6 +61,49 @@ bool FreeAddressMap::TryTake(dhcp::Ipv4Address address) {
   pool->used[offset / 64] |= bit;
   --pool->free;
   return true;
+}
+
+template <typename Visit>
+void FreeAddressMap::ForEachWord(const PoolBits& pool, uint32_t first, uint32_t last, Visit visit) {
+  const uint32_t lo = std::max(first, pool.first) - pool.first;
+  const uint32_t hi = std::min(last, pool.last) - pool.first;
+  if (first > pool.last || last < pool.first || lo > hi) return;
+  for (uint32_t w = lo / 64; w <= hi / 64; ++w) {
+    uint64_t mask = ~uint64_t{0};
+    if (w == lo / 64) mask &= ~uint64_t{0} << (lo % 64);
+    if (w == hi / 64 && hi % 64 != 63) mask &= (uint64_t{1} << (hi % 64 + 1)) - 1;
+    if (visit(w, mask)) return;
+  }
+}
+
+std::optional<dhcp::Ipv4Address> FreeAddressMap::TakeInRange(dhcp::Ipv4Address first,
+                                                             dhcp::Ipv4Address last) {
+  std::lock_guard lock(mu_);
+  PoolBits* pool = Find(first.value());
+  if (pool == nullptr || pool->free == 0) return std::nullopt;
+  std::optional<dhcp::Ipv4Address> taken;
+  ForEachWord(*pool, first.value(), last.value(), [&](uint32_t w, uint64_t mask) {
+    uint64_t candidates = ~pool->used[w] & mask;
+    if (candidates == 0) return false;
+    unsigned bit = std::countr_zero(candidates);
+    pool->used[w] |= uint64_t{1} << bit;
+    --pool->free;
+    taken = dhcp::Ipv4Address(pool->first + w * 64 + bit);
+    return true;
+  });
+  return taken;
+}
+
+uint64_t FreeAddressMap::FreeInRange(dhcp::Ipv4Address first, dhcp::Ipv4Address last) const {
+  std::lock_guard lock(mu_);
+  const PoolBits* pool = Find(first.value());
+  if (pool == nullptr) return 0;
+  uint64_t n = 0;
+  ForEachWord(*pool, first.value(), last.value(), [&](uint32_t w, uint64_t mask) {
+    n += std::popcount(~pool->used[w] & mask);
+    return false;
+  });
+  return n;
 }
 
 void FreeAddressMap::MarkUsed(dhcp::Ipv4Address address) { TryTake(address); }

@@ -39,6 +39,12 @@ class FreeAddressMap {
   // outside every pool.
   bool TryTake(dhcp::Ipv4Address address);
 
+  // Takes the lowest free address in [first, last] (a range inside one pool)
+  // and marks it used; nullopt when the range has none free.
+  std::optional<dhcp::Ipv4Address> TakeInRange(dhcp::Ipv4Address first, dhcp::Ipv4Address last);
+  // Free addresses in [first, last] (a range inside one pool).
+  uint64_t FreeInRange(dhcp::Ipv4Address first, dhcp::Ipv4Address last) const;
+
   void MarkUsed(dhcp::Ipv4Address address);
   void MarkFree(dhcp::Ipv4Address address);
   bool InPool(dhcp::Ipv4Address address) const;
@@ -61,6 +67,10 @@ class FreeAddressMap {
   PoolBits* Find(uint32_t address);
   const PoolBits* Find(uint32_t address) const;
   static std::optional<uint32_t> TakeFrom(PoolBits& pool);
+  // Calls visit(word index, mask of the range's bits in that word) for each
+  // word of `pool` that [first, last] covers; stops when visit returns true.
+  template <typename Visit>
+  static void ForEachWord(const PoolBits& pool, uint32_t first, uint32_t last, Visit visit);
 
   mutable std::mutex mu_;
   std::vector<PoolBits> pools_;

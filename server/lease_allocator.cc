@@ -1,6 +1,7 @@
 #include "server/lease_allocator.h"
 
 #include <algorithm>
+#include <functional>
 #include <random>
 
 namespace shoal::server {
@@ -102,10 +103,10 @@ absl::StatusOr<std::optional<Lease4>> LeaseAllocator::FindClientLease(
   return std::nullopt;
 }
 
-absl::StatusOr<bool> LeaseAllocator::Usable(const config::Subnet4& subnet,
-                                            dhcp::Ipv4Address address, const ClientIdentity& client,
-                                            const std::optional<host_backend::Host>& host,
-                                            int64_t now, std::optional<Lease4>* current_out) {
+absl::StatusOr<bool> LeaseAllocator::Allowed(const config::Subnet4& subnet,
+                                             dhcp::Ipv4Address address,
+                                             const ClientIdentity& client,
+                                             const std::optional<host_backend::Host>& host) {
   if (!subnet.prefix.Contains(address)) return false;
   if (address == subnet.prefix.address ||
       address.value() == (subnet.prefix.address.value() | ~subnet.prefix.Mask())) {
@@ -121,43 +122,110 @@ absl::StatusOr<bool> LeaseAllocator::Usable(const config::Subnet4& subnet,
     FreeAddressMap* map = context_.free_map(subnet.id);
     if (map == nullptr || !map->InPool(address)) return false;
   }
-  if (context_.offers().OfferedToOther(address, client.Key())) return false;
-  auto current = leases_.Get(address);
-  if (!current.ok()) return current.status();
-  if (current_out != nullptr) *current_out = *current;
-  if (current->has_value() && (*current)->active(now) && !client.Owns(**current)) return false;
-  return true;
+  return !context_.offers().OfferedToOther(address, client.Key());
+}
+
+absl::StatusOr<bool> LeaseAllocator::Usable(const config::Subnet4& subnet,
+                                            dhcp::Ipv4Address address, const ClientIdentity& client,
+                                            const std::optional<host_backend::Host>& host,
+                                            int64_t now, std::optional<Lease4>* current_out,
+                                            const std::optional<Lease4>* already_read) {
+  auto allowed = Allowed(subnet, address, client, host);
+  if (!allowed.ok() || !*allowed) return allowed;
+  std::optional<Lease4> current;
+  if (already_read != nullptr) {
+    current = *already_read;
+  } else {
+    auto read = leases_.Get(address);
+    if (!read.ok()) return read.status();
+    current = *std::move(read);
+  }
+  const bool taken = current && current->active(now) && !client.Owns(*current);
+  if (current_out != nullptr) *current_out = std::move(current);
+  return !taken;
+}
+
+void LeaseAllocator::RecordOffer(const config::Subnet4& subnet, dhcp::Ipv4Address address,
+                                 const AllocationRequest& request, bool row_known,
+                                 std::optional<int64_t> row_expire) {
+  OfferBook::Offer offer{.address = address,
+                         .subnet_id = subnet.id,
+                         .client_key = request.client.Key(),
+                         .until = request.now + kOfferHoldSeconds,
+                         .row_known = row_known,
+                         .row_expire = row_expire};
+  if (auto replaced = context_.offers().Record(std::move(offer))) {
+    context_.MarkFree(replaced->address);
+  }
+}
+
+absl::StatusOr<std::optional<Allocation>> LeaseAllocator::TakeClaimed(
+    BlockClaimer& claimer, const config::Subnet4& subnet, FreeAddressMap& map,
+    const AllocationRequest& request, const std::optional<host_backend::Host>& host,
+    bool client_has_lease, const std::function<bool(const std::string&)>& class_allowed) {
+  for (int pick_count = 0; pick_count < kMaxPicksPerSubnet; ++pick_count) {
+    std::optional<BlockClaimer::Pick> pick = claimer.Take(subnet, map, class_allowed);
+    if (!pick) {
+      auto claimed = claimer.ClaimMore(subnet, context_, request.now);
+      if (!claimed.ok()) return claimed.status();
+      if (!*claimed) return std::nullopt;
+      continue;
+    }
+    if (pick->running_low) {
+      // Top up before this block runs out; a failure here only means the
+      // next offer tries again.
+      (void)claimer.ClaimMore(subnet, context_, request.now);
+    }
+    auto allowed = Allowed(subnet, pick->address, request.client, host);
+    if (!allowed.ok()) {
+      map.MarkFree(pick->address);
+      return allowed.status();
+    }
+    if (!*allowed) continue;  // stays marked used: reserved, or outside the pools
+    RecordOffer(subnet, pick->address, request, /*row_known=*/!client_has_lease, pick->row_expire);
+    return Allocation{&subnet, pick->address, LifetimeFor(subnet, request.requested_lifetime),
+                      host};
+  }
+  return std::nullopt;
 }
 
 absl::StatusOr<std::optional<Allocation>> LeaseAllocator::TakeFree(
     const std::vector<const config::Subnet4*>& candidates, const AllocationRequest& request,
-    const std::optional<host_backend::Host>& host) {
-  auto class_allowed = [&](const std::string& client_class) {
-    if (client_class == "ALL") return true;
-    if (client_class == "KNOWN") return host.has_value();
-    if (client_class == "UNKNOWN") return !host.has_value();
-    return false;
-  };
+    const std::optional<host_backend::Host>& host, bool client_has_lease) {
+  const std::function<bool(const std::string&)> class_allowed =
+      [&](const std::string& client_class) {
+        if (client_class == "ALL") return true;
+        if (client_class == "KNOWN") return host.has_value();
+        if (client_class == "UNKNOWN") return !host.has_value();
+        return false;
+      };
   const bool shared_store = context_.config().lease_database.type != "memfile";
+  BlockClaimer* claimer = context_.claimer();
   for (int round = 0; round < 2; ++round) {
     for (const config::Subnet4* s : candidates) {
       FreeAddressMap* map = context_.free_map(s->id);
       if (map == nullptr) continue;
+      if (claimer != nullptr) {
+        auto claimed =
+            TakeClaimed(*claimer, *s, *map, request, host, client_has_lease, class_allowed);
+        if (!claimed.ok() || claimed->has_value()) return claimed;
+      }
+      // No block of this node has a free address: pick anywhere, checking
+      // each pick in the lease store.
       for (int pick = 0; pick < kMaxPicksPerSubnet; ++pick) {
         std::optional<dhcp::Ipv4Address> address;
         if (shared_store) address = TakeRandom(*s, *map, class_allowed);
         if (!address) address = map->Take(class_allowed);
         if (!address) break;
-        auto usable = Usable(*s, *address, request.client, host, request.now);
+        std::optional<Lease4> current;
+        auto usable = Usable(*s, *address, request.client, host, request.now, &current);
         if (!usable.ok()) {
           map->MarkFree(*address);
           return usable.status();
         }
         if (!*usable) continue;  // stays marked used: the map was stale
-        context_.offers().Record({.address = *address,
-                                  .subnet_id = s->id,
-                                  .client_key = request.client.Key(),
-                                  .until = request.now + kOfferHoldSeconds});
+        RecordOffer(*s, *address, request, /*row_known=*/!client_has_lease,
+                    current ? std::optional(current->expire()) : std::nullopt);
         return Allocation{s, *address, LifetimeFor(*s, request.requested_lifetime), host};
       }
     }
@@ -197,25 +265,75 @@ absl::StatusOr<std::optional<Allocation>> LeaseAllocator::Discover(
   for (dhcp::Ipv4Address address : preferred) {
     const config::Subnet4* s = CandidateContaining(candidates, address);
     if (s == nullptr) continue;
-    auto usable = Usable(*s, address, request.client, *host, request.now);
+    const bool own_lease = *existing && (*existing)->address == address;
+    std::optional<Lease4> current;
+    auto usable =
+        Usable(*s, address, request.client, *host, request.now, &current, own_lease ? &*existing
+                                                                                     : nullptr);
     if (!usable.ok()) return usable.status();
     if (!*usable) continue;
     FreeAddressMap* map = context_.free_map(s->id);
     if (map != nullptr) map->MarkUsed(address);
-    context_.offers().Record({.address = address,
-                              .subnet_id = s->id,
-                              .client_key = request.client.Key(),
-                              .until = request.now + kOfferHoldSeconds});
+    RecordOffer(*s, address, request, /*row_known=*/!*existing || own_lease,
+                current ? std::optional(current->expire()) : std::nullopt);
     return Allocation{s, address, LifetimeFor(*s, request.requested_lifetime), *host};
   }
   // 4. The next free address.
-  return TakeFree(candidates, request, *host);
+  return TakeFree(candidates, request, *host, existing->has_value());
 }
 
 absl::Status LeaseAllocator::WriteLease(const Lease4& lease,
                                         const std::optional<Lease4>& existing) {
   if (existing) return leases_.Update(lease, existing->expire());
   return leases_.Add(lease);
+}
+
+Lease4 LeaseAllocator::NewLease(const AllocationRequest& request, const config::Subnet4& subnet,
+                                dhcp::Ipv4Address address,
+                                const std::optional<host_backend::Host>& host) {
+  Lease4 lease;
+  lease.address = address;
+  lease.hwaddr = request.client.hwaddr;
+  lease.hwtype = request.client.htype;
+  lease.client_id = request.client.raw_client_id;
+  lease.valid_lifetime = LifetimeFor(subnet, request.requested_lifetime);
+  lease.cltt = request.now;
+  lease.subnet_id = subnet.id;
+  lease.hostname = host && !host->hostname.empty() ? host->hostname : request.hostname;
+  return lease;
+}
+
+void LeaseAllocator::Committed(const AllocationRequest& request, const config::Subnet4& subnet,
+                               dhcp::Ipv4Address address) {
+  if (FreeAddressMap* map = context_.free_map(subnet.id)) map->MarkUsed(address);
+  if (auto offer = context_.offers().Remove(request.client.Key());
+      offer && offer->address != address) {
+    context_.MarkFree(offer->address);
+  }
+}
+
+absl::StatusOr<std::optional<LeaseAllocator::RequestResult>> LeaseAllocator::RequestOffered(
+    const AllocationRequest& request, const std::vector<const config::Subnet4*>& candidates,
+    const std::optional<host_backend::Host>& host) {
+  const dhcp::Ipv4Address address = *request.requested;
+  std::optional<OfferBook::Offer> offer = context_.offers().FindByClient(request.client.Key());
+  if (!offer || !offer->row_known || offer->address != address || offer->until < request.now) {
+    return std::nullopt;
+  }
+  const config::Subnet4* subnet = CandidateContaining(candidates, address);
+  if (subnet == nullptr || subnet->id != offer->subnet_id) return std::nullopt;
+  if (host && host->address && *host->address != address) return std::nullopt;
+  const Lease4 lease = NewLease(request, *subnet, address, host);
+  absl::Status written =
+      offer->row_expire ? leases_.Update(lease, *offer->row_expire) : leases_.Add(lease);
+  if (absl::IsAborted(written) || absl::IsAlreadyExists(written) || absl::IsNotFound(written)) {
+    return std::nullopt;  // the store changed since the offer: check everything
+  }
+  if (!written.ok()) return written;
+  Committed(request, *subnet, address);
+  return RequestResult{.outcome = Outcome::kAck,
+                       .allocation = Allocation{subnet, address, lease.valid_lifetime, host},
+                       .reason = {}};
 }
 
 absl::StatusOr<LeaseAllocator::RequestResult> LeaseAllocator::Request(
@@ -231,6 +349,13 @@ absl::StatusOr<LeaseAllocator::RequestResult> LeaseAllocator::Request(
       context_.selector().Candidates(*request.subnet);
   auto host = FindHost(candidates, request.identifiers);
   if (!host.ok()) return host.status();
+  // The usual DHCPREQUEST: for the address this node just offered, whose
+  // lease row the offer already read.
+  if (!must_know_client) {
+    auto offered = RequestOffered(request, candidates, *host);
+    if (!offered.ok()) return offered.status();
+    if (offered->has_value()) return **offered;
+  }
   auto existing = FindClientLease(candidates, request.client);
   if (!existing.ok()) return existing.status();
 
@@ -255,35 +380,26 @@ absl::StatusOr<LeaseAllocator::RequestResult> LeaseAllocator::Request(
     result.reason = "client has a reservation for " + (*host)->address->ToString();
     return result;
   }
+  // A renewal: the client's own lease is the row at that address.
+  const bool renewing = *existing && (*existing)->address == address;
   for (int attempt = 0; attempt < 2; ++attempt) {
     std::optional<Lease4> current;
-    auto usable = Usable(*subnet, address, request.client, *host, request.now, &current);
+    auto usable = Usable(*subnet, address, request.client, *host, request.now, &current,
+                         renewing && attempt == 0 ? &*existing : nullptr);
     if (!usable.ok()) return usable.status();
     if (!*usable) {
       result.outcome = Outcome::kNak;
       result.reason = "address " + address.ToString() + " is not available to this client";
       return result;
     }
-    Lease4 lease;
-    lease.address = address;
-    lease.hwaddr = request.client.hwaddr;
-    lease.hwtype = request.client.htype;
-    lease.client_id = request.client.raw_client_id;
-    lease.valid_lifetime = LifetimeFor(*subnet, request.requested_lifetime);
-    lease.cltt = request.now;
-    lease.subnet_id = subnet->id;
-    lease.hostname = *host && !(*host)->hostname.empty() ? (*host)->hostname : request.hostname;
+    const Lease4 lease = NewLease(request, *subnet, address, *host);
     absl::Status written = WriteLease(lease, current);
     if (absl::IsAborted(written) || absl::IsAlreadyExists(written) || absl::IsNotFound(written)) {
       continue;  // someone else wrote this address meanwhile: look again
     }
     if (!written.ok()) return written;
 
-    if (FreeAddressMap* map = context_.free_map(subnet->id)) map->MarkUsed(address);
-    if (auto offer = context_.offers().Remove(request.client.Key());
-        offer && offer->address != address) {
-      context_.MarkFree(offer->address);
-    }
+    Committed(request, *subnet, address);
     // A client that moved to another address gives up its old one.
     if (*existing && (*existing)->address != address) {
       if (leases_.Delete((*existing)->address, (*existing)->expire()).ok()) {

@@ -32,6 +32,11 @@ bool OfferBook::OfferedToOther(dhcp::Ipv4Address address, const std::string& cli
   return it != by_address_.end() && it->second != client_key;
 }
 
+bool OfferBook::IsOffered(dhcp::Ipv4Address address) const {
+  std::lock_guard lock(mu_);
+  return by_address_.contains(address.value());
+}
+
 std::optional<OfferBook::Offer> OfferBook::Remove(const std::string& client_key) {
   std::lock_guard lock(mu_);
   auto it = by_client_.find(client_key);

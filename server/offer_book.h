@@ -23,6 +23,12 @@ class OfferBook {
     uint32_t subnet_id = 0;
     std::string client_key;
     int64_t until = 0;
+    // What the lease store held at `address` when the offer was made, when
+    // that is known: no lease (row_expire empty) or a lease with that
+    // expire. The DHCPREQUEST then writes without reading again, still
+    // conditional on it (a lease written meanwhile makes the write fail).
+    bool row_known = false;
+    std::optional<int64_t> row_expire;
   };
 
   // Records (or refreshes) an offer; replaces an earlier offer to the same client.
@@ -32,6 +38,8 @@ class OfferBook {
   std::optional<Offer> FindByClient(const std::string& client_key) const;
   // True if `address` is offered to a client other than `client_key`.
   bool OfferedToOther(dhcp::Ipv4Address address, const std::string& client_key) const;
+  // True if `address` is offered to any client.
+  bool IsOffered(dhcp::Ipv4Address address) const;
   // Forgets the client's offer (it became a lease, or was refused).
   std::optional<Offer> Remove(const std::string& client_key);
   // Every outstanding offer.

@@ -6,12 +6,14 @@ namespace shoal::server {
 
 ServingContext::ServingContext(std::shared_ptr<const config::Config> config,
                                std::shared_ptr<lease_backend::LeaseStore> leases,
-                               uint64_t allocation_seed, std::shared_ptr<OfferBook> offers)
+                               uint64_t allocation_seed, std::shared_ptr<OfferBook> offers,
+                               std::shared_ptr<BlockClaimer> claimer)
     : config_(std::move(config)),
       leases_(std::move(leases)),
-      offers_(offers ? std::move(offers) : std::make_shared<OfferBook>()),
       selector_(*config_),
-      hosts_(std::make_unique<host_backend::ConfigHostStore>(*config_)) {
+      hosts_(std::make_unique<host_backend::ConfigHostStore>(*config_)),
+      offers_(offers ? std::move(offers) : std::make_shared<OfferBook>()),
+      claimer_(std::move(claimer)) {
   for (const config::Subnet4& subnet : config_->subnets) {
     free_maps_.emplace(subnet.id, std::make_unique<FreeAddressMap>(subnet, allocation_seed));
   }
@@ -19,9 +21,11 @@ ServingContext::ServingContext(std::shared_ptr<const config::Config> config,
 
 absl::StatusOr<std::shared_ptr<ServingContext>> ServingContext::Create(
     std::shared_ptr<const config::Config> config, std::shared_ptr<lease_backend::LeaseStore> leases,
-    uint64_t allocation_seed, std::shared_ptr<OfferBook> offers) {
-  std::shared_ptr<ServingContext> context(
-      new ServingContext(std::move(config), std::move(leases), allocation_seed, std::move(offers)));
+    uint64_t allocation_seed, std::shared_ptr<OfferBook> offers,
+    std::shared_ptr<BlockClaimer> claimer) {
+  std::shared_ptr<ServingContext> context(new ServingContext(std::move(config), std::move(leases),
+                                                             allocation_seed, std::move(offers),
+                                                             std::move(claimer)));
   for (const OfferBook::Offer& offer : context->offers_->All()) context->MarkUsed(offer.address);
   for (const config::Reservation& r : context->config_->global_reservations) {
     if (r.address) context->MarkUsed(*r.address);

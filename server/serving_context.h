@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "host_backend/host_store.h"
 #include "lease_backend/lease_store.h"
+#include "server/block_claimer.h"
 #include "server/free_address_map.h"
 #include "server/offer_book.h"
 #include "server/subnet_selector.h"
@@ -29,11 +30,12 @@ class ServingContext {
   // context this one replaces, so an address offered just before a
   // reconfiguration is not offered to someone else just after it (packets
   // still finishing on the old context record into the same book); null
-  // starts an empty book.
+  // starts an empty book. `claimer`: this node's address blocks when the
+  // lease store is shared (null: every address is checked in the store).
   static absl::StatusOr<std::shared_ptr<ServingContext>> Create(
       std::shared_ptr<const config::Config> config,
       std::shared_ptr<lease_backend::LeaseStore> leases, uint64_t allocation_seed = 0,
-      std::shared_ptr<OfferBook> offers = nullptr);
+      std::shared_ptr<OfferBook> offers = nullptr, std::shared_ptr<BlockClaimer> claimer = nullptr);
 
   const config::Config& config() const { return *config_; }
   std::shared_ptr<const config::Config> config_ptr() const { return config_; }
@@ -45,6 +47,9 @@ class ServingContext {
   FreeAddressMap* free_map(uint32_t subnet_id);
   OfferBook& offers() { return *offers_; }
   std::shared_ptr<OfferBook> offers_ptr() const { return offers_; }
+  // nullptr unless the lease store is shared with other nodes.
+  BlockClaimer* claimer() { return claimer_.get(); }
+  std::shared_ptr<BlockClaimer> claimer_ptr() const { return claimer_; }
   // Marks `address` used or free in the map of the subnet that contains it.
   void MarkUsed(dhcp::Ipv4Address address);
   void MarkFree(dhcp::Ipv4Address address);
@@ -55,7 +60,7 @@ class ServingContext {
  private:
   ServingContext(std::shared_ptr<const config::Config> config,
                  std::shared_ptr<lease_backend::LeaseStore> leases, uint64_t allocation_seed,
-                 std::shared_ptr<OfferBook> offers);
+                 std::shared_ptr<OfferBook> offers, std::shared_ptr<BlockClaimer> claimer);
 
   std::shared_ptr<const config::Config> config_;
   std::shared_ptr<lease_backend::LeaseStore> leases_;
@@ -63,6 +68,7 @@ class ServingContext {
   std::unique_ptr<host_backend::HostStore> hosts_;
   absl::flat_hash_map<uint32_t, std::unique_ptr<FreeAddressMap>> free_maps_;
   std::shared_ptr<OfferBook> offers_;
+  std::shared_ptr<BlockClaimer> claimer_;
 };
 
 }  // namespace shoal::server
