@@ -5,11 +5,14 @@
 // <local-address>:<local-port>, and sends every DHCPDISCOVER with
 // giaddr = <local-address> to <server>:<server-port>, so the server answers
 // to the relay (the server must reply to <local-port>, e.g. run with
-// `-P <local-port>`). Each exchange is a new client (chaddr 02:xx:xx:xx:xx:xx
-// from a counter, random xid). On a DHCPOFFER it sends a DHCPREQUEST
-// (option 50 = yiaddr, option 54 = the offer's server identifier) and counts
-// the DHCPACK. An exchange not ACKed within --timeout of its DISCOVER counts
-// as dropped; replies arriving later are counted as late and ignored.
+// `-P <local-port>`). Each exchange is a new client: chaddr 02:xx:xx:xx:xx:xx
+// holds a 40-bit client number counted up from --first-client (default 0),
+// so generators running at once with first clients far enough apart (e.g.
+// n << 32 for generator n) use disjoint MAC ranges; the xid is random. On a
+// DHCPOFFER it sends a DHCPREQUEST (option 50 = yiaddr, option 54 = the
+// offer's server identifier) and counts the DHCPACK. An exchange not ACKed
+// within --timeout of its DISCOVER counts as dropped; replies arriving later
+// are counted as late and ignored.
 //
 // Modes: --rate N starts N exchanges per second, paced (open loop);
 // --window W keeps W exchanges outstanding and starts a new one whenever one
@@ -58,6 +61,8 @@ using shoal::dhcp::Packet4;
 
 constexpr size_t kBufferSize = 1500;  // one datagram, sent or received
 constexpr uint8_t kChaddrTag = 0x02;  // locally administered MAC prefix
+// Client numbers fill chaddr[1..5] and wrap at 2^40.
+constexpr uint64_t kClientMask = (uint64_t{1} << 40) - 1;
 
 struct Options {
   std::string server = "127.0.0.1";
@@ -71,6 +76,7 @@ struct Options {
   uint32_t batch = 64;
   int rcvbuf = 8 << 20;
   std::optional<uint64_t> seed;
+  uint64_t first_client = 0;  // client number (chaddr[1..5]) of the first exchange
   bool json = false;
 };
 
@@ -88,6 +94,9 @@ constexpr const char* kUsage =
     "  --batch N         datagrams per recvmmsg/sendmmsg (default 64)\n"
     "  --rcvbuf BYTES    socket receive buffer (default 8388608)\n"
     "  --seed N          xid random seed (default: random)\n"
+    "  --first-client N  client number of the first exchange: chaddr is 02 and\n"
+    "                    then N, N+1, ... as 5 bytes (default 0); give\n"
+    "                    generators running at once disjoint ranges\n"
     "  --json            print one JSON object instead of key: value lines\n";
 
 [[noreturn]] void UsageError(const std::string& message) {
@@ -146,6 +155,8 @@ Options ParseArgs(int argc, char** argv) {
       o.rcvbuf = int(ParseNumber(flag, value, 4096, 1 << 30));
     } else if (flag == "--seed") {
       o.seed = uint64_t(ParseNumber(flag, value, 0, 1e15));
+    } else if (flag == "--first-client") {
+      o.first_client = uint64_t(ParseNumber(flag, value, 0, double(kClientMask)));
     } else {
       UsageError("unknown option '" + flag + "'");
     }
@@ -348,6 +359,7 @@ class Generator {
         {"mode", o_.rate > 0 ? "\"rate\"" : "\"window\""},
         {"rate", num(o_.rate, 0)},
         {"window", std::to_string(o_.window)},
+        {"first-client", std::to_string(o_.first_client)},
         {"duration-s", num(duration, 3)},
         {"elapsed-s", num((end_ - t0_) / 1e9, 3)},
         {"started", std::to_string(c_.started)},
@@ -405,13 +417,14 @@ class Generator {
     e.xid = uint32_t(rng_());
     uint8_t* p = Queue(templates_.discover);
     Put32(p + Templates::kXid, e.xid);
-    PutChaddr(p, index);
+    PutChaddr(p, o_.first_client + index);
     ++c_.started;
     ++outstanding_;
   }
 
-  static void PutChaddr(uint8_t* p, uint64_t index) {
-    for (int i = 0; i < 5; ++i) p[Templates::kChaddr + 5 - i] = uint8_t(index >> (8 * i));
+  // Writes client number `client` (low 40 bits) into chaddr[1..5].
+  static void PutChaddr(uint8_t* p, uint64_t client) {
+    for (int i = 0; i < 5; ++i) p[Templates::kChaddr + 5 - i] = uint8_t(client >> (8 * i));
   }
 
   // Copies a template into the next send slot (flushing when full).
@@ -485,8 +498,9 @@ class Generator {
       return;
     }
     const Packet4& p = *parsed;
-    uint64_t index = 0;
-    for (int i = 1; i <= 5; ++i) index = index << 8 | p.chaddr[i];
+    uint64_t client = 0;
+    for (int i = 1; i <= 5; ++i) client = client << 8 | p.chaddr[i];
+    const uint64_t index = (client - o_.first_client) & kClientMask;  // wraps like PutChaddr
     if (index >= exchanges_.size() || exchanges_[index].xid != p.xid) {
       ++c_.unexpected;
       return;
@@ -507,7 +521,7 @@ class Generator {
       e.state = State::kRequestSent;
       uint8_t* r = Queue(templates_.request);
       Put32(r + Templates::kXid, e.xid);
-      PutChaddr(r, index);
+      PutChaddr(r, o_.first_client + index);
       Put32(r + templates_.requested_address, e.offered);
       std::memcpy(r + templates_.server_id, server_id->data(), 4);
     } else if (type == MessageType::kAck && e.state == State::kRequestSent) {
@@ -534,7 +548,7 @@ class Generator {
   std::mt19937_64 rng_;
   Latency latency_;
   Counters c_;
-  std::vector<Exchange> exchanges_;                 // index = client number
+  std::vector<Exchange> exchanges_;                 // index = client number - first
   absl::flat_hash_map<uint32_t, uint64_t> leases_;  // ACKed address -> client
   size_t sweep_ = 0;                                // oldest exchange maybe open
   uint32_t outstanding_ = 0;

@@ -15,23 +15,40 @@ synchronous_commit=on):
   (`shoal-admin db-init`), lease-database type mysql/postgresql and its
   default worker pool;
 - then N shoal nodes (--nodes, default 3) share shoal_bench, each driven by
-  its own perfdhcp (disjoint client MAC ranges) at the same rate at once; the
-  summed rate is reported.
+  its own load generator (disjoint client MAC ranges) at the same rate at
+  once; the summed rate is reported.
+
+Load generator (--generator, one per run, the same for both servers):
+
+- dora-load (the default; bench/dora_load.cc, built as bin/dora-load): a
+  lean relay-style DORA generator needing a fraction of perfdhcp's CPU per
+  exchange, run open loop (--rate) for --period seconds; an exchange not ACKed within
+  --timeout (1 s) of its DISCOVER counts as dropped, and an ACK arriving
+  later is not counted. Node n's generator numbers its clients from n << 32
+  (--first-client). It checks that no address is ACKed to two of its
+  clients (exit 3); across nodes the script checks after each step that
+  lease4 holds at least one lease per ACK. Either failure ends that setup's
+  search, is reported in the summary and makes the script exit 1.
+- perfdhcp (Kea's own tool, -r RATE -R --clients -p --period, node n with
+  -b mac=00:0c:0n:00:00:00). On a 2-core machine it saturates at 4-8k
+  exchanges/s and needs a core itself, so it cannot measure a server faster
+  than that.
 
 Both servers get the same subnet, pool and lifetimes. For each setup the
 script finds the highest 4-way (DORA) exchange rate sustained with at most
---max-drops percent of exchanges lost (1 - ACKs / DISCOVERs over all
+--max-drops percent of exchanges lost (1 - ACKs / DISCOVERs summed over all
 generators): it doubles the offered rate until a step fails, then bisects.
 lease4 is emptied before every step. Server CPU time per completed exchange
-is reported too, since on a small machine perfdhcp itself saturates before a
-fast server does.
+is reported too (and the generators' CPU time in the step log).
 
 Servers run in the host's network namespace on loopback (the databases
 listen on the host's 127.0.0.1), on ports 31067.. / 31068..
 
-Usage: bench/sql_bench.py [--build DIR] [--dialects mysql,postgresql] ...
+Usage: bench/sql_bench.py [--build DIR] [--dialects mysql,postgresql]
+                          [--generator dora-load|perfdhcp] ...
 Only the Python 3 standard library is used. Prints a Markdown summary on
-stdout and progress on stderr.
+stdout and progress on stderr; exits 1 if a step failed hard (a duplicate
+address, a generator error).
 """
 
 import argparse
@@ -39,6 +56,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -175,6 +193,11 @@ class Server:
 # --- load -----------------------------------------------------------------------
 
 
+class StepFailure(Exception):
+    """A step that must not be retried at another rate: a duplicate address, a
+    generator that failed. Ends the setup's search; reported in the summary."""
+
+
 def parse_perfdhcp(text):
     r = {"rate": 0.0, "discovers": 0, "acks": 0}
     m = re.search(r"^Rate: ([0-9.]+) 4-way exchanges/second", text, re.M)
@@ -197,30 +220,95 @@ def perfdhcp_argv(args, ports, rate, index):
             "-b", "mac=00:0c:%02x:00:00:00" % (index + 1), "127.0.0.1"]
 
 
-def step(args, servers, ports_list, rate, workdir, label):
-    """All generators at `rate` each, at once; returns the combined result."""
-    cpu0 = sum(s.cpu() for s in servers)
+def perfdhcp_result(returncode, text, path):
+    if returncode not in (0, 3):  # 3: some exchanges failed
+        raise StepFailure("perfdhcp failed (exit %d); output in %s" % (returncode, path))
+    return parse_perfdhcp(text)
+
+
+def dora_load_argv(args, ports, rate, index):
+    # Node n's clients are numbered from n << 32: chaddr 02:0n:xx:xx:xx:xx.
+    return [args.dora_load, "--server", "127.0.0.1", "--server-port", str(ports[0]),
+            "--local", "127.0.0.1", "--local-port", str(ports[1]), "--duration",
+            str(args.period), "--timeout", str(args.timeout), "--rate", str(rate),
+            "--first-client", str(index << 32), "--json"]
+
+
+def dora_load_result(returncode, text, path):
+    """Counters of one dora-load run; exit 3 (an address ACKed to two of its
+    clients, or an ACK for another address than offered) is a StepFailure."""
+    try:
+        out = json.loads(text.strip().splitlines()[-1]) if text.strip() else None
+    except ValueError:
+        out = None
+    if returncode == 3:
+        raise StepFailure("dora-load found %s address(es) ACKed to two clients and %s ACK(s) "
+                          "for another address than offered (exit 3); output in %s"
+                          % (out and out["non-unique"], out and out["ack-mismatch"], path))
+    if returncode != 0 or out is None:
+        raise StepFailure("dora-load failed (exit %d); output in %s" % (returncode, path))
+    # completed = ACKs within --timeout; late replies are not counted.
+    return {"rate": out["completed-per-s"], "discovers": out["started"],
+            "acks": out["completed"], "late": out["late-replies"],
+            "socket_drops": out["socket-drops"], "naks": out["naks"]}
+
+
+GENERATORS = {"perfdhcp": (perfdhcp_argv, perfdhcp_result),
+              "dora-load": (dora_load_argv, dora_load_result)}
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def step(args, servers, ports_list, rate, workdir, label, lease_count=None):
+    """One generator per server, each at `rate`, all at once; returns the
+    combined result. With dora-load, `lease_count()` (leases in lease4 now)
+    must be at least the ACKs: fewer means an address went to two clients
+    of different generators (or a lease acknowledged was lost)."""
+    make_argv, parse = GENERATORS[args.generator]
+    cpu0, gen_cpu0 = sum(s.cpu() for s in servers), children_cpu()
     procs = []
-    for i, ports in enumerate(ports_list):
-        out = open(os.path.join(workdir, "%s-gen%d.txt" % (label, i)), "w+")
-        procs.append((subprocess.Popen(perfdhcp_argv(args, ports, rate, i), stdout=out,
-                                       stderr=subprocess.STDOUT), out))
-    total = {"rate": 0.0, "discovers": 0, "acks": 0}
-    for proc, out in procs:
-        proc.wait(timeout=args.period + 120)
-        out.seek(0)
-        r = parse_perfdhcp(out.read())
-        out.close()
-        for k in total:
-            total[k] += r[k]
+    try:
+        for i, ports in enumerate(ports_list):
+            path = os.path.join(workdir, "%s-gen%d.txt" % (label, i))
+            out = open(path, "w+")
+            procs.append((subprocess.Popen(make_argv(args, ports, rate, i), stdout=out,
+                                           stderr=subprocess.STDOUT), out, path))
+        total = {"rate": 0.0, "discovers": 0, "acks": 0, "late": 0, "socket_drops": 0}
+        results = []
+        for proc, out, path in procs:
+            proc.wait(timeout=args.period + 120)
+            out.seek(0)
+            results.append((proc.returncode, out.read(), path))
+    finally:
+        for proc, out, _ in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            out.close()
+    gen_cpu = children_cpu() - gen_cpu0  # before anything else is reaped
     cpu = sum(s.cpu() for s in servers) - cpu0
+    for returncode, text, path in results:
+        r = parse(returncode, text, path)
+        for k in total:
+            total[k] += r.get(k, 0)
+    if lease_count and args.generator == "dora-load":
+        leases = lease_count()
+        if leases < total["acks"]:
+            raise StepFailure("%d ACKs but only %d leases in lease4: an address was ACKed to "
+                              "two clients (or an acknowledged lease was lost); logs in %s"
+                              % (total["acks"], leases, workdir))
     total["drops"] = 100.0 * (1 - total["acks"] / total["discovers"]) if total["discovers"] else 100
     total["cpu_us"] = 1e6 * cpu / total["acks"] if total["acks"] else 0.0
+    total["gen_cpu_us"] = 1e6 * gen_cpu / total["acks"] if total["acks"] else 0.0
     total["offered"] = rate * len(ports_list)
     return total
 
 
 def search(args, run_step, what):
+    """The best passing step, or {"error": ...} after a StepFailure."""
     best, lo, hi, rate = None, 0, None, args.start_rate
     tried = []
 
@@ -228,28 +316,37 @@ def search(args, run_step, what):
         r = run_step(rate)
         ok = r["drops"] <= args.max_drops
         tried.append((rate, r))
-        log("  %-34s offered %6d/s -> %8.1f/s  acks %7d  drops %6.2f%%  server CPU %7.1f "
-            "us/exchange  %s" % (what, r["offered"], r["rate"], r["acks"], r["drops"],
-                                 r["cpu_us"], "ok" if ok else "too many drops"))
+        extra = ("  late %d, generator socket drops %d" % (r["late"], r["socket_drops"])
+                 if args.generator == "dora-load" else "")
+        log("  %-34s offered %6d/s -> %8.1f/s  acks %7d  drops %6.2f%%  CPU us/exchange: "
+            "server %7.1f, %s %5.1f%s  %s" % (
+                what, r["offered"], r["rate"], r["acks"], r["drops"], r["cpu_us"],
+                args.generator, r["gen_cpu_us"], extra, "ok" if ok else "too many drops"))
         return r, ok
 
-    while hi is None and rate <= args.max_rate:
-        r, ok = one(rate)
-        if ok:
-            lo = rate
-            best = r if best is None or r["rate"] > best["rate"] else best
-            rate *= 2
-        else:
-            hi = rate
-    if hi is not None:
-        while hi - lo > max(lo * args.resolution, 25):
-            rate = (lo + hi) // 2
+    try:
+        while hi is None and rate <= args.max_rate:
             r, ok = one(rate)
             if ok:
                 lo = rate
                 best = r if best is None or r["rate"] > best["rate"] else best
+                rate *= 2
             else:
                 hi = rate
+        if hi is None and best is not None:
+            best["capped"] = True  # passed up to --max-rate: the limit is higher
+        if hi is not None:
+            while hi - lo > max(lo * args.resolution, 25):
+                rate = (lo + hi) // 2
+                r, ok = one(rate)
+                if ok:
+                    lo = rate
+                    best = r if best is None or r["rate"] > best["rate"] else best
+                else:
+                    hi = rate
+    except StepFailure as e:
+        log("  %-34s offered %6d/s -> FAILED: %s" % (what, rate, e))
+        return {"setup": what, "error": "at %d/s offered: %s" % (rate, e)}
     return best
 
 
@@ -272,7 +369,7 @@ def bench_dialect(args, db, workdir):
                        KEA_PORTS if kea else node_ports(0), workdir, label)
             try:
                 return step(args, [s], [KEA_PORTS if kea else node_ports(0)], rate, s.dir,
-                            "r%d" % rate)
+                            "r%d" % rate, lambda: db.count_leases(name))
             finally:
                 s.stop()
         return run
@@ -284,8 +381,10 @@ def bench_dialect(args, db, workdir):
         if r:
             r["threads"] = threads
         results[label] = r
-        if r and (kea_best is None or r["rate"] > kea_best["rate"]):
+        if r and "error" not in r and (kea_best is None or r["rate"] > kea_best["rate"]):
             kea_best = r
+    if kea_best is None:  # no pool size passed: show a failure rather than "none"
+        kea_best = next((r for r in results.values() if r and "error" in r), None)
     results["kea"] = kea_best
     shoal = os.path.join(args.build, "bin", "shoal-dhcp4")
     results["shoal"] = search(args, single(shoal, "shoal_bench", False, None,
@@ -300,7 +399,7 @@ def bench_dialect(args, db, workdir):
                 nodes.append(Server(shoal, lambda lp: config(db, "shoal_bench", "shoal", None, lp),
                                     node_ports(i), workdir, "shoal-%s-node%d" % (db.dialect, i)))
             return step(args, nodes, [node_ports(i) for i in range(args.nodes)], rate,
-                        nodes[0].dir, "r%d" % rate)
+                        nodes[0].dir, "r%d" % rate, lambda: db.count_leases("shoal_bench"))
         finally:
             for n in nodes:
                 n.stop()
@@ -315,47 +414,81 @@ def main():
     ap.add_argument("--build", default=os.path.join(os.path.dirname(here), "build"))
     ap.add_argument("--dialects", default="mysql,postgresql")
     ap.add_argument("--kea", default=shutil.which("kea-dhcp4") or "/usr/sbin/kea-dhcp4")
+    ap.add_argument("--generator", choices=("dora-load", "perfdhcp"), default="dora-load",
+                    help="load generator for both servers (default dora-load)")
+    ap.add_argument("--dora-load", help="dora-load binary (default: BUILD/bin/dora-load)")
     ap.add_argument("--perfdhcp", default=shutil.which("perfdhcp") or "/usr/sbin/perfdhcp")
+    ap.add_argument("--timeout", type=float, default=1.0,
+                    help="dora-load: seconds after its DISCOVER an exchange counts as dropped")
     ap.add_argument("--kea-threads", default="2,8,32",
                     type=lambda s: [int(x) for x in s.split(",")])
     ap.add_argument("--nodes", type=int, default=3)
     ap.add_argument("--period", type=int, default=10)
-    ap.add_argument("--clients", type=int, default=1000000)
+    ap.add_argument("--clients", type=int, default=1000000, help="perfdhcp -R")
     ap.add_argument("--max-drops", type=float, default=1.0)
     ap.add_argument("--start-rate", type=int, default=100)
     ap.add_argument("--max-rate", type=int, default=20000)
     ap.add_argument("--resolution", type=float, default=0.1)
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
+    args.dora_load = args.dora_load or os.path.join(args.build, "bin", "dora-load")
+    generator_binary = args.dora_load if args.generator == "dora-load" else args.perfdhcp
+    if not os.access(generator_binary, os.X_OK):
+        ap.error("%s not found or not executable: %s (%s)" % (
+            args.generator, generator_binary,
+            "build the dora-load target, or pass --dora-load" if args.generator == "dora-load"
+            else "install kea-common, or pass --perfdhcp"))
 
     workdir = tempfile.mkdtemp(prefix="shoal-sqlbench-")
-    log("work directory: %s" % workdir)
+    log("work directory: %s; generator: %s" % (workdir, generator_binary))
     summary = {}
     for dialect in args.dialects.split(","):
         summary[dialect] = bench_dialect(args, Db(dialect), workdir)
 
     def fmt(r):
-        return "%.0f/s (drops %.2f%%, %.0f us CPU/exchange)" % (
-            r["rate"], r["drops"], r["cpu_us"]) if r else "none at <= max drops"
+        if r and "error" in r:
+            return "**FAILED** (see below)"
+        if not r:
+            return "none at <= max drops"
+        return "%.0f/s (drops %.2f%%, %.0f us CPU/exchange)%s" % (
+            r["rate"], r["drops"], r["cpu_us"], " (capped at --max-rate)" if r.get("capped")
+            else "")
+
+    def ok(r):
+        return r and "error" not in r
 
     print("machine: %d cores, %s, load %s" % (os.cpu_count(), platform.release(),
                                              "%.1f %.1f %.1f" % os.getloadavg()))
+    if args.generator == "dora-load":
+        print("generator: dora-load (open loop, %d s per step, --timeout %g s: ACKs later than "
+              "that count as drops), one per server" % (args.period, args.timeout))
+    else:
+        print("generator: perfdhcp (%d s per step, -R %d), one per server"
+              % (args.period, args.clients))
     print("\n| database | Kea 2.2 best (threads) | shoal, 1 node | ratio | shoal, %d nodes "
           "(sum) | %d nodes / 1 node |" % (args.nodes, args.nodes))
     print("|---|---|---|---|---|---|")
     for dialect, r in summary.items():
         kea, shoal, cl = r["kea"], r["shoal"], r["cluster"]
-        ratio = "%.1fx" % (shoal["rate"] / kea["rate"]) if kea and shoal else "-"
-        cratio = "%.2f" % (cl["rate"] / shoal["rate"]) if cl and shoal else "-"
+        ratio = "%.1fx" % (shoal["rate"] / kea["rate"]) if ok(kea) and ok(shoal) else "-"
+        cratio = "%.2f" % (cl["rate"] / shoal["rate"]) if ok(cl) and ok(shoal) else "-"
         print("| %s | %s (%s) | %s | %s | %s | %s |" % (
             dialect, fmt(kea), kea and kea["threads"], fmt(shoal), ratio, fmt(cl), cratio))
     print("\nper Kea thread-pool size:")
     for dialect, r in summary.items():
         for t in args.kea_threads:
             print("  %s kea threads %d: %s" % (dialect, t, fmt(r.get("kea-%s-t%d" % (dialect, t)))))
+    failures = ["%s: %s" % (r["setup"], r["error"])
+                for dialect, results in summary.items()
+                for setup, r in results.items() if setup != "kea" and r and "error" in r]
+    if failures:
+        print("\nFAILED steps (%s):" % args.generator)
+        for f in failures:
+            print("  " + f)
     with open(os.path.join(workdir, "results.json"), "w") as f:
-        json.dump(summary, f, indent=1, default=str)
+        json.dump({"generator": args.generator, "results": summary}, f, indent=1, default=str)
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
