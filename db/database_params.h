@@ -41,6 +41,12 @@ struct DatabaseParams {
   OnFail on_fail = OnFail::kStopRetryExit;
   bool retry_on_startup = false;
   bool readonly = false;
+  // PostgreSQL: sessions plan with enable_seqscan=off. For stores whose
+  // every query has an index (the lease store): a table that filled quickly
+  // after being emptied keeps stale planner statistics, and the cached plans
+  // of prepared statements then scan the whole table per lookup until
+  // autovacuum analyses it. Not a Kea parameter; set by the store.
+  bool index_scans_only = false;
   std::string trust_anchor;  // CA file or directory
   std::string cert_file;
   std::string key_file;

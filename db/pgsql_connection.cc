@@ -36,9 +36,10 @@ class PgSqlConnection final : public Connection {
         {"connect_timeout", timeout},
         {"application_name", "shoal"},
         {"client_encoding", "UTF8"},
-        // UTC session; read-only sessions when asked.
-        {"options", params_.readonly ? "-c TimeZone=UTC -c default_transaction_read_only=on"
-                                     : "-c TimeZone=UTC"},
+        // UTC session; read-only and index-only planning when asked.
+        {"options", absl::StrCat("-c TimeZone=UTC",
+                                 params_.readonly ? " -c default_transaction_read_only=on" : "",
+                                 params_.index_scans_only ? " -c enable_seqscan=off" : "")},
     };
     if (!params_.user.empty()) kv.push_back({"user", params_.user});
     kv.push_back({"password", params_.password});

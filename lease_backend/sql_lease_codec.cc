@@ -66,6 +66,46 @@ const db::Statement& BulkInsert(size_t rows) {
   return kBulk[rows - 1].statement;
 }
 
+namespace {
+
+struct InStatement {
+  std::string mysql;
+  std::string postgresql;
+  db::Statement statement{""};
+};
+
+// `column` IN (? x keys), one statement per kLookupBatchSizes entry.
+const InStatement* MakeInStatements(const char* column) {
+  auto* all = new InStatement[std::size(kLookupBatchSizes)];
+  for (size_t i = 0; i < std::size(kLookupBatchSizes); ++i) {
+    std::string list;
+    for (size_t k = 0; k < kLookupBatchSizes[i]; ++k) absl::StrAppend(&list, k == 0 ? "?" : ", ?");
+    all[i].mysql = absl::StrCat(SHOAL_SELECT_MY "WHERE ", column, " IN (", list, ")");
+    all[i].postgresql = absl::StrCat(SHOAL_SELECT_PG "WHERE ", column, " IN (", list, ")");
+    all[i].statement = db::Statement(all[i].mysql, all[i].postgresql);
+  }
+  return all;
+}
+
+const db::Statement& Pick(const InStatement* all, size_t keys) {
+  for (size_t i = 0; i < std::size(kLookupBatchSizes); ++i) {
+    if (kLookupBatchSizes[i] == keys) return all[i].statement;
+  }
+  return all[std::size(kLookupBatchSizes) - 1].statement;  // callers pass a batch size
+}
+
+}  // namespace
+
+const db::Statement& GetByHwAddressIn(size_t keys) {
+  static const InStatement* const kAll = MakeInStatements("hwaddr");
+  return Pick(kAll, keys);
+}
+
+const db::Statement& GetByClientIdIn(size_t keys) {
+  static const InStatement* const kAll = MakeInStatements("client_id");
+  return Pick(kAll, keys);
+}
+
 // Kea's idiom: the row is replaced only if it still has the expire the
 // writer read, so a node never overwrites another node's newer lease.
 const db::Statement kUpdate(
@@ -82,17 +122,6 @@ const db::Statement kDelete("DELETE FROM lease4 WHERE address = ? AND expire = F
 const db::Statement kExists("SELECT 1 FROM lease4 WHERE address = ?");
 
 const db::Statement kGet(SHOAL_SELECT_MY "WHERE address = ?", SHOAL_SELECT_PG "WHERE address = ?");
-const db::Statement kGetByHwAddress(SHOAL_SELECT_MY "WHERE hwaddr = ? ORDER BY address",
-                                    SHOAL_SELECT_PG "WHERE hwaddr = ? ORDER BY address");
-const db::Statement kGetByHwAddressInSubnet(SHOAL_SELECT_MY
-                                            "WHERE hwaddr = ? AND subnet_id = ? ORDER BY address",
-                                            SHOAL_SELECT_PG
-                                            "WHERE hwaddr = ? AND subnet_id = ? ORDER BY address");
-const db::Statement kGetByClientId(SHOAL_SELECT_MY "WHERE client_id = ? ORDER BY address",
-                                   SHOAL_SELECT_PG "WHERE client_id = ? ORDER BY address");
-const db::Statement kGetByClientIdInSubnet(
-    SHOAL_SELECT_MY "WHERE client_id = ? AND subnet_id = ? ORDER BY address",
-    SHOAL_SELECT_PG "WHERE client_id = ? AND subnet_id = ? ORDER BY address");
 // Exact match, as memfile does. MySQL: the first comparison uses the index
 // (case-insensitive collation), the binary one makes it exact. PostgreSQL's
 // index is on lower(hostname) (0002), so the query names that expression.

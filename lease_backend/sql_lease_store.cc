@@ -17,10 +17,20 @@ int64_t Limit(size_t limit) {
       std::min<uint64_t>(limit, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
 }
 
+// The leases of `subnet_id` (0 = all) among `leases`.
+absl::StatusOr<std::vector<Lease4>> InSubnet(absl::StatusOr<std::vector<Lease4>> leases,
+                                             uint32_t subnet_id) {
+  if (!leases.ok() || subnet_id == 0) return leases;
+  std::erase_if(*leases, [&](const Lease4& l) { return l.subnet_id != subnet_id; });
+  return leases;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SqlLeaseStore>> SqlLeaseStore::Create(
-    const db::DatabaseParams& params, SqlLeaseStoreOptions options) {
+    const db::DatabaseParams& given, SqlLeaseStoreOptions options) {
+  db::DatabaseParams params = given;
+  params.index_scans_only = true;  // every lease4 query has an index
   if (options.pool_connections == 0) {
     return absl::InvalidArgumentError("the SQL lease store needs at least one pool connection");
   }
@@ -37,11 +47,18 @@ absl::StatusOr<std::unique_ptr<SqlLeaseStore>> SqlLeaseStore::Create(
   }
   auto committer = GroupCommitter::Create(params, options.group_commit);
   if (!committer.ok()) return committer.status();
-  return std::unique_ptr<SqlLeaseStore>(
+  std::unique_ptr<SqlLeaseStore> store(
       new SqlLeaseStore(*std::move(pool), *std::move(committer), options.pool_connections));
+  store->reader_ = std::make_unique<GroupReader>(
+      [s = store.get()](const db::Statement& statement, const std::vector<db::Param>& params) {
+        return s->Read(statement, params);
+      },
+      options.lookup_readers);
+  return store;
 }
 
 SqlLeaseStore::~SqlLeaseStore() {
+  reader_.reset();     // answers what is queued while the pool still exists
   committer_.reset();  // commits what is queued while the pool still exists
 }
 
@@ -101,15 +118,13 @@ absl::StatusOr<std::optional<Lease4>> SqlLeaseStore::Get(dhcp::Ipv4Address addre
 absl::StatusOr<std::vector<Lease4>> SqlLeaseStore::GetByHwAddress(std::span<const uint8_t> hwaddr,
                                                                   uint32_t subnet_id) {
   if (hwaddr.empty()) return std::vector<Lease4>();
-  if (subnet_id == 0) return ReadLeases(sql::kGetByHwAddress, {ToBytes(hwaddr)});
-  return ReadLeases(sql::kGetByHwAddressInSubnet, {ToBytes(hwaddr), subnet_id});
+  return InSubnet(reader_->Find(GroupReader::Key::kHwAddress, hwaddr), subnet_id);
 }
 
 absl::StatusOr<std::vector<Lease4>> SqlLeaseStore::GetByClientId(std::span<const uint8_t> client_id,
                                                                  uint32_t subnet_id) {
   if (client_id.empty()) return std::vector<Lease4>();
-  if (subnet_id == 0) return ReadLeases(sql::kGetByClientId, {ToBytes(client_id)});
-  return ReadLeases(sql::kGetByClientIdInSubnet, {ToBytes(client_id), subnet_id});
+  return InSubnet(reader_->Find(GroupReader::Key::kClientId, client_id), subnet_id);
 }
 
 absl::StatusOr<std::vector<Lease4>> SqlLeaseStore::GetByHostname(std::string_view hostname) {

@@ -13,6 +13,8 @@
 //
 // Reads use indexed queries on a small connection pool; a read that finds
 // its pooled session lost is retried on another (the pool reconnects it).
+// Lookups by hardware address and client id, made for nearly every client
+// message, are batched across concurrent callers (sql_group_read.h).
 // DeleteReclaimedBefore and Wipe are single statements on the pool.
 //
 // Outages: errors from a lost connection surface as Unavailable (nothing was
@@ -38,11 +40,13 @@
 #include "lease_backend/lease_store.h"
 #include "lease_backend/sql_block_claims.h"
 #include "lease_backend/sql_group_commit.h"
+#include "lease_backend/sql_group_read.h"
 
 namespace shoal::lease_backend {
 
 struct SqlLeaseStoreOptions {
   size_t pool_connections = 8;  // for reads and plain statements
+  size_t lookup_readers = 2;    // GroupReader threads (each uses a pooled connection)
   GroupCommitOptions group_commit{};
 };
 
@@ -81,6 +85,7 @@ class SqlLeaseStore final : public LeaseStore {
 
   db::Dialect dialect() const { return pool_->dialect(); }
   GroupCommitStats group_commit_stats() const { return committer_->stats(); }
+  GroupReadStats group_read_stats() const { return reader_->stats(); }
 
  private:
   SqlLeaseStore(std::unique_ptr<db::ConnectionPool> pool, std::unique_ptr<GroupCommitter> committer,
@@ -102,6 +107,7 @@ class SqlLeaseStore final : public LeaseStore {
 
   std::unique_ptr<db::ConnectionPool> pool_;
   std::unique_ptr<GroupCommitter> committer_;
+  std::unique_ptr<GroupReader> reader_;  // created after construction: it calls Read()
   const size_t pool_connections_;
   SqlBlockClaims block_claims_;
 };
