@@ -16,6 +16,9 @@ using lease_backend::Lease4;
 
 // Claims tried per ClaimMore call before giving up (each one round trip).
 constexpr int kClaimTries = 8;
+// After a ClaimMore that could claim nothing, the next try for that subnet
+// waits this long (the allocator meanwhile picks addresses outside blocks).
+constexpr std::chrono::seconds kRetryClaimsAfter(1);
 
 // log2 of the block size for a pool: about a sixteenth of it, 16 to 1024.
 int BlockBits(const config::Pool& pool) {
@@ -117,6 +120,11 @@ absl::StatusOr<bool> BlockClaimer::ClaimMore(const config::Subnet4& subnet,
     std::lock_guard lock(mu_);
     // Another caller claimed while this one waited: use that first.
     if (FreeHeld(subnet.id, *map, Clock::now()) >= LowWater(subnet)) return true;
+    // Every block looked taken a moment ago: do not ask again per message.
+    if (auto quiet = give_up_until_.find(subnet.id);
+        quiet != give_up_until_.end() && quiet->second > Clock::now()) {
+      return false;
+    }
     auto [it, fresh] = cursor_.try_emplace(subnet.id, 0);
     if (fresh) it->second = absl::HashOf(owner_, subnet.id) % blocks.total;
     start = it->second;
@@ -148,6 +156,8 @@ absl::StatusOr<bool> BlockClaimer::ClaimMore(const config::Subnet4& subnet,
       }
     }
   }
+  std::lock_guard lock(mu_);
+  give_up_until_[subnet.id] = Clock::now() + kRetryClaimsAfter;
   return false;
 }
 

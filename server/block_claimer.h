@@ -115,6 +115,7 @@ class BlockClaimer {
   absl::btree_map<uint32_t, Held> held_;                       // by first address
   absl::flat_hash_map<uint32_t, Clock::time_point> foreign_;  // held elsewhere, until
   absl::flat_hash_map<uint32_t, uint64_t> cursor_;            // subnet -> next block index
+  absl::flat_hash_map<uint32_t, Clock::time_point> give_up_until_;  // subnet -> no claims
   Clock::time_point last_renew_;
 
   std::mutex claim_mu_;  // one ClaimMore at a time
