@@ -29,12 +29,13 @@ struct GroupCommitter::Change {
   const dhcp::Ipv4Address address;
   const int64_t expected_expire;  // Update, Delete
   absl::Status result;
-  absl::Notification done;
+  // Set under mu_ while the change sleeps in the queue: committed (or
+  // failed), or handed the lead together with a committer connection.
+  enum class State { kQueued, kDone, kLead } state = State::kQueued;
+  std::unique_ptr<Committer> handed;
 
-  void Finish(absl::Status s) {
-    result = std::move(s);
-    done.Notify();
-  }
+  bool Woken() const { return state != State::kQueued; }
+  void Finish(absl::Status s) { result = std::move(s); }
 };
 
 // What one try at a batch came to.
@@ -77,17 +78,12 @@ absl::StatusOr<std::unique_ptr<GroupCommitter>> GroupCommitter::Create(
 
 GroupCommitter::GroupCommitter(GroupCommitOptions options,
                                std::vector<std::unique_ptr<db::Connection>> conns)
-    : options_(std::move(options)), connections_(std::move(conns)) {
-  for (auto& c : connections_) threads_.emplace_back([this, c = c.get()] { Run(c); });
+    : options_(std::move(options)) {
+  absl::MutexLock lock(&mu_);
+  for (auto& c : conns) idle_.push_back(std::make_unique<Committer>(Committer{std::move(c)}));
 }
 
-GroupCommitter::~GroupCommitter() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  for (std::thread& t : threads_) t.join();
-}
+GroupCommitter::~GroupCommitter() = default;
 
 absl::Status GroupCommitter::Add(const Lease4& lease) {
   Change c(Change::Kind::kAdd, &lease, lease.address, 0);
@@ -110,43 +106,44 @@ GroupCommitStats GroupCommitter::stats() const {
 }
 
 absl::Status GroupCommitter::Submit(Change& change) {
+  std::unique_ptr<Committer> committer;
+  std::vector<Change*> batch;
   {
     absl::MutexLock lock(&mu_);
-    if (stopping_) {
-      return absl::FailedPreconditionError("the SQL lease store is shutting down");
+    if (!idle_.empty()) {
+      committer = std::move(idle_.back());
+      idle_.pop_back();
+    } else {
+      queue_.push_back(&change);
+      mu_.Await(absl::Condition(&change, &Change::Woken));
+      if (change.state == Change::State::kDone) return change.result;
+      committer = std::move(change.handed);
     }
-    queue_.push_back(&change);
+    // The lead: this change and what is queued, up to a batch.
+    batch.push_back(&change);
+    const size_t more = std::min(queue_.size(), options_.max_batch - 1);
+    batch.insert(batch.end(), queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(more));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(more));
   }
-  change.done.WaitForNotification();
+  // After a pause the session may have died unnoticed (a database restart):
+  // then the batch starts with BEGIN, whose failure is known to have stored
+  // nothing, rather than an autocommitted INSERT whose outcome would be
+  // unknown.
+  const bool recently_used =
+      std::chrono::steady_clock::now() - committer->last_used < kIdleCheckAfter;
+  CommitBatch(*committer->connection, batch, recently_used);
+  committer->last_used = std::chrono::steady_clock::now();
+  absl::MutexLock lock(&mu_);
+  for (Change* c : batch) c->state = Change::State::kDone;
+  if (queue_.empty()) {
+    idle_.push_back(std::move(committer));
+  } else {
+    Change* next = queue_.front();
+    queue_.erase(queue_.begin());
+    next->handed = std::move(committer);
+    next->state = Change::State::kLead;
+  }
   return change.result;
-}
-
-void GroupCommitter::Run(db::Connection* connection) {
-  std::vector<Change*> batch;
-  std::chrono::steady_clock::time_point last_used{};
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      auto ready = [this]()
-                       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !queue_.empty() || stopping_; };
-      mu_.Await(absl::Condition(&ready));
-      if (queue_.empty()) return;  // stopping, nothing left
-      if (queue_.size() <= options_.max_batch) {
-        batch.swap(queue_);
-      } else {
-        batch.assign(queue_.begin(), queue_.begin() + options_.max_batch);
-        queue_.erase(queue_.begin(), queue_.begin() + options_.max_batch);
-      }
-    }
-    // After a pause the session may have died unnoticed (a database
-    // restart): then the batch starts with BEGIN, whose failure is known to
-    // have stored nothing, rather than an autocommitted INSERT whose outcome
-    // would be unknown.
-    const bool recently_used = std::chrono::steady_clock::now() - last_used < kIdleCheckAfter;
-    CommitBatch(*connection, batch, recently_used);
-    last_used = std::chrono::steady_clock::now();
-    batch.clear();
-  }
 }
 
 absl::Status GroupCommitter::Reconnect(db::Connection& connection) {

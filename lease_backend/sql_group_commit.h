@@ -1,11 +1,15 @@
 // GroupCommitter: the batching writer of SqlLeaseStore. Lease changes from
 // concurrent callers are committed together: each Add/Update/Delete call
 // queues its change and blocks until the transaction holding it has
-// committed (or failed). A small number of committer threads, each with its
-// own database connection, take everything queued, run it in ONE
-// transaction, commit, and wake every caller with its own result. So many
-// workers share one durable commit (one fsync) instead of paying one each;
-// the database's durability settings are left alone.
+// committed (or failed). A small number of committer connections (two by
+// default) are used by leaders: a caller that finds a connection idle
+// takes it and commits its own change and everything queued in ONE
+// transaction, then wakes every queued caller of the batch with its own
+// result and hands the connection to the first caller still queued, if any
+// (that caller leads the next batch). So many workers share one durable
+// commit (one fsync) instead of paying one each, and at low load a change
+// is committed on its caller's own thread without any hand-off; the
+// database's durability settings are left alone.
 //
 // Per-change results, without failing the rest of the batch:
 //   Add     OK, or AlreadyExists when the address has a lease (MySQL: the
@@ -37,15 +41,16 @@
 // default) so the existence check after a conditional change that matched
 // nothing sees the latest committed row, and inserts take no gap locks.
 //
-// Threading: every method is thread-safe. The destructor commits what is
-// queued, then stops the threads; no call may be in flight or start then.
+// Threading: every method is thread-safe. Nothing is ever left queued
+// without a leader; no call may be in flight when the committer is
+// destroyed.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -60,7 +65,7 @@
 namespace shoal::lease_backend {
 
 struct GroupCommitOptions {
-  size_t committers = 2;    // threads, one connection each
+  size_t committers = 2;    // connections, one batch in progress on each
   size_t max_batch = 1024;  // changes per transaction at most
   db::Connector connector;  // default: db::Connect
   db::Sleeper sleeper;      // default: absl::SleepFor
@@ -92,17 +97,21 @@ class GroupCommitter {
  private:
   struct Change;
   struct Attempt;
+  // A committer connection and when it last finished a batch.
+  struct Committer {
+    std::unique_ptr<db::Connection> connection;
+    std::chrono::steady_clock::time_point last_used{};
+  };
 
   GroupCommitter(GroupCommitOptions options, std::vector<std::unique_ptr<db::Connection>> conns);
+  // Queues `change` or leads a batch with it; returns its result.
   absl::Status Submit(Change& change);
-  void Run(db::Connection* connection);
   // `one_statement_ok`: the connection was used a moment ago, so a batch
   // may go as one autocommitted INSERT (TryOneInsert).
   void CommitBatch(db::Connection& connection, std::vector<Change*>& batch, bool one_statement_ok);
   // `bulk`: insert lone Adds many rows per statement.
   Attempt TryBatch(db::Connection& connection, const std::vector<Change*>& live, bool bulk,
-                   bool one_statement,
-                   std::vector<absl::Status>& results);
+                   bool one_statement, std::vector<absl::Status>& results);
   // A batch of nothing but new leases on distinct addresses, at most
   // kMaxBulkInsertRows, as ONE autocommitted INSERT (one round trip instead
   // of BEGIN, INSERTs, COMMIT). nullopt when the batch is not like that or
@@ -113,12 +122,10 @@ class GroupCommitter {
   absl::Status Reconnect(db::Connection& connection);
 
   const GroupCommitOptions options_;
-  std::vector<std::unique_ptr<db::Connection>> connections_;
-  std::vector<std::thread> threads_;
 
   mutable absl::Mutex mu_;
-  std::vector<Change*> queue_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::unique_ptr<Committer>> idle_ ABSL_GUARDED_BY(mu_);
+  std::vector<Change*> queue_ ABSL_GUARDED_BY(mu_);  // waiting for a leader
   GroupCommitStats stats_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -4,7 +4,6 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/notification.h"
 #include "lease_backend/sql_lease_codec.h"
 
 namespace shoal::lease_backend {
@@ -31,20 +30,11 @@ struct GroupReader::Lookup {
   const Key key;
   const db::Bytes value;
   absl::StatusOr<std::vector<Lease4>> result = std::vector<Lease4>();
-  absl::Notification done;
+  // Set under mu_ while the lookup sleeps in the queue: answered, or handed
+  // the lead (then it is no longer in the queue).
+  enum class State { kQueued, kDone, kLead } state = State::kQueued;
+  bool Woken() const { return state != State::kQueued; }
 };
-
-GroupReader::GroupReader(ReadFn read, size_t readers) : read_(std::move(read)) {
-  for (size_t i = 0; i < std::max<size_t>(readers, 1); ++i) threads_.emplace_back([this] { Run(); });
-}
-
-GroupReader::~GroupReader() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  for (std::thread& t : threads_) t.join();
-}
 
 GroupReadStats GroupReader::stats() const {
   absl::MutexLock lock(&mu_);
@@ -53,30 +43,31 @@ GroupReadStats GroupReader::stats() const {
 
 absl::StatusOr<std::vector<Lease4>> GroupReader::Find(Key key, std::span<const uint8_t> value) {
   Lookup lookup(key, value);
+  std::vector<Lookup*> batch;
   {
     absl::MutexLock lock(&mu_);
-    if (stopping_) return absl::FailedPreconditionError("the SQL lease store is shutting down");
-    queue_.push_back(&lookup);
-  }
-  lookup.done.WaitForNotification();
-  return std::move(lookup.result);
-}
-
-void GroupReader::Run() {
-  std::vector<Lookup*> batch;
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      auto ready = [this]()
-                       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !queue_.empty() || stopping_; };
-      mu_.Await(absl::Condition(&ready));
-      if (queue_.empty()) return;  // stopping, nothing left
-      batch.swap(queue_);
+    if (leaders_ < std::max<size_t>(max_leaders_, 1)) {
+      ++leaders_;
+    } else {
+      queue_.push_back(&lookup);
+      mu_.Await(absl::Condition(&lookup, &Lookup::Woken));
+      if (lookup.state == Lookup::State::kDone) return std::move(lookup.result);
     }
-    Answer(batch);
-    for (Lookup* l : batch) l->done.Notify();
-    batch.clear();
+    // The lead: this lookup and everything queued.
+    batch.push_back(&lookup);
+    batch.insert(batch.end(), queue_.begin(), queue_.end());
+    queue_.clear();
   }
+  Answer(batch);
+  absl::MutexLock lock(&mu_);
+  for (Lookup* l : batch) l->state = Lookup::State::kDone;
+  if (queue_.empty()) {
+    --leaders_;
+  } else {
+    queue_.front()->state = Lookup::State::kLead;
+    queue_.erase(queue_.begin());
+  }
+  return std::move(lookup.result);
 }
 
 void GroupReader::Answer(const std::vector<Lookup*>& batch) {

@@ -1,24 +1,28 @@
 // GroupReader: the batching reader of SqlLeaseStore for the lookups every
 // DHCPDISCOVER and most DHCPREQUESTs make: a client's leases by hardware
-// address or by client identifier. Callers queue their lookup and block; a
-// few reader threads each take everything queued and answer it with one
-// statement per key kind (`WHERE hwaddr IN (?, ...)`, up to 64 keys). At low
-// load a lookup is one statement as before; under load many lookups share
-// one round trip, which is where a busy node's and its database's CPU goes.
+// address or by client identifier. Lookups of concurrent callers are
+// answered together with one statement per key kind (`WHERE hwaddr IN (?,
+// ...)`, up to 64 keys), so under load many lookups share one round trip,
+// which is where a busy node's and its database's CPU goes.
+//
+// No threads of its own (leader/follower): a caller that finds fewer than
+// `leaders` lookups in progress runs the statement itself, for its own
+// lookup and everything queued; others queue and sleep. A leader that is
+// done wakes its followers with their answers and hands the lead to the
+// first lookup still queued, if any. So a lookup at low load is one
+// statement on the caller's thread, with no hand-off to another thread.
 //
 // Results are what the single-key query returns: every lease with that key,
 // in address order. An error of the statement (e.g. the database is down) is
 // every lookup's result in that statement.
 //
-// Threading: Find is thread-safe. The destructor answers what is queued,
-// then stops the threads; no call may start then.
+// Thread-safe; the reader must outlive every call.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <span>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -43,8 +47,9 @@ class GroupReader {
                                                              const std::vector<db::Param>&)>;
   enum class Key { kHwAddress, kClientId };
 
-  GroupReader(ReadFn read, size_t readers);
-  ~GroupReader();
+  // `leaders`: statements in progress at once at most (each on its own
+  // pooled connection).
+  GroupReader(ReadFn read, size_t leaders) : read_(std::move(read)), max_leaders_(leaders) {}
   GroupReader(const GroupReader&) = delete;
   GroupReader& operator=(const GroupReader&) = delete;
 
@@ -56,7 +61,6 @@ class GroupReader {
  private:
   struct Lookup;
 
-  void Run();
   void Answer(const std::vector<Lookup*>& batch);
   // One statement for lookups of one kind with distinct values (at most the
   // largest batch size); `values[i]` is answered to `waiting[i]`.
@@ -64,11 +68,11 @@ class GroupReader {
                    const std::vector<std::vector<Lookup*>*>& waiting);
 
   const ReadFn read_;
-  std::vector<std::thread> threads_;
+  const size_t max_leaders_;
 
   mutable absl::Mutex mu_;
-  std::vector<Lookup*> queue_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<Lookup*> queue_ ABSL_GUARDED_BY(mu_);  // waiting for a leader
+  size_t leaders_ ABSL_GUARDED_BY(mu_) = 0;
   GroupReadStats stats_ ABSL_GUARDED_BY(mu_);
 };
 

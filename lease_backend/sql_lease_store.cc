@@ -58,7 +58,7 @@ absl::StatusOr<std::unique_ptr<SqlLeaseStore>> SqlLeaseStore::Create(
 }
 
 SqlLeaseStore::~SqlLeaseStore() {
-  reader_.reset();     // answers what is queued while the pool still exists
+  reader_.reset();
   committer_.reset();  // commits what is queued while the pool still exists
 }
 
