@@ -278,6 +278,9 @@ GroupCommitter::Attempt GroupCommitter::TryBatch(db::Connection& connection,
   };
   if (bulk && one_statement) {
     if (std::optional<Attempt> a = TryOneInsert(connection, live, results)) return *a;
+    // That INSERT failed on one of its rows: the same rows in one statement
+    // would fail again, so go row by row.
+    bulk = false;
   }
   if (absl::Status s = connection.Begin(); !s.ok()) {
     return {.what = absl::IsUnavailable(s) ? Attempt::What::kRetry : Attempt::What::kFail,

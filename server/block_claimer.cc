@@ -223,6 +223,12 @@ absl::Status BlockClaimer::Maintain(ServingContext& context) {
     std::lock_guard lock(mu_);
     if (now - last_renew_ < std::chrono::seconds(options_.renew_seconds)) return absl::OkStatus();
   }
+  // Not while a ClaimMore is between claiming a block in the database and
+  // recording it in held_: the renewal would find a claim this node does not
+  // track (and give it up while the node goes on to use the block), or miss
+  // one it tracks a moment later (and forget it while the claim stays).
+  // Lock order: claim_mu_, then mu_ (as in ClaimMore).
+  std::lock_guard claim_lock(claim_mu_);
   auto renewed = claims_.Renew(owner_, options_.claim_seconds);
   if (!renewed.ok()) return renewed.status();
   std::vector<dhcp::Ipv4Address> release;
@@ -259,6 +265,8 @@ absl::Status BlockClaimer::Maintain(ServingContext& context) {
 }
 
 absl::Status BlockClaimer::ReleaseAll() {
+  // After a ClaimMore in progress, so its claim is given up too.
+  std::lock_guard claim_lock(claim_mu_);
   {
     std::lock_guard lock(mu_);
     held_.clear();
