@@ -168,7 +168,9 @@ absl::StatusOr<bool> BlockClaimer::ClaimAndLoad(const AddressBlock& block,
   if (!claimed.ok()) return claimed.status();
   if (!*claimed) {
     std::lock_guard lock(mu_);
-    foreign_[block.first.value()] = asked + std::chrono::seconds(options_.claim_seconds);
+    // Its holder gives it up once it is full, within renew_seconds: ask
+    // again after that.
+    foreign_[block.first.value()] = asked + std::chrono::seconds(options_.renew_seconds);
     return false;
   }
   const uint64_t size = uint64_t{block.last.value()} - block.first.value() + 1;

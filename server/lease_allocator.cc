@@ -43,6 +43,19 @@ std::optional<dhcp::Ipv4Address> TakeRandom(const config::Subnet4& subnet, FreeA
   return std::nullopt;
 }
 
+// Forgets the client's offer of `address` once the lease store showed that
+// address held by another client (a node's map is stale about addresses
+// other nodes leased in its blocks while they picked outside blocks). The
+// address stays marked used: left in the book, the offer would be replaced
+// by the client's next one, which frees the replaced address in the map, so
+// this node would offer the client the same taken addresses again and
+// again, each answered by a NAK.
+void ForgetTakenOffer(OfferBook& offers, const std::string& client_key, dhcp::Ipv4Address address) {
+  if (auto offer = offers.FindByClient(client_key); offer && offer->address == address) {
+    offers.Remove(client_key);
+  }
+}
+
 }  // namespace
 
 uint32_t LeaseAllocator::LifetimeFor(const config::Subnet4& subnet,
@@ -271,7 +284,10 @@ absl::StatusOr<std::optional<Allocation>> LeaseAllocator::Discover(
         Usable(*s, address, request.client, *host, request.now, &current, own_lease ? &*existing
                                                                                      : nullptr);
     if (!usable.ok()) return usable.status();
-    if (!*usable) continue;
+    if (!*usable) {
+      ForgetTakenOffer(context_.offers(), request.client.Key(), address);
+      continue;
+    }
     FreeAddressMap* map = context_.free_map(s->id);
     if (map != nullptr) map->MarkUsed(address);
     RecordOffer(*s, address, request, /*row_known=*/!*existing || own_lease,
@@ -388,6 +404,7 @@ absl::StatusOr<LeaseAllocator::RequestResult> LeaseAllocator::Request(
                          renewing && attempt == 0 ? &*existing : nullptr);
     if (!usable.ok()) return usable.status();
     if (!*usable) {
+      ForgetTakenOffer(context_.offers(), request.client.Key(), address);
       result.outcome = Outcome::kNak;
       result.reason = "address " + address.ToString() + " is not available to this client";
       return result;
@@ -410,6 +427,7 @@ absl::StatusOr<LeaseAllocator::RequestResult> LeaseAllocator::Request(
     result.allocation = Allocation{subnet, address, lease.valid_lifetime, *host};
     return result;
   }
+  ForgetTakenOffer(context_.offers(), request.client.Key(), address);
   result.outcome = Outcome::kNak;
   result.reason = "address " + address.ToString() + " was taken concurrently";
   return result;
