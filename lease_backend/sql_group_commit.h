@@ -65,7 +65,7 @@
 namespace shoal::lease_backend {
 
 struct GroupCommitOptions {
-  size_t committers = 2;    // connections, one batch in progress on each
+  size_t committers = 4;    // connections, one batch in progress on each
   size_t max_batch = 1024;  // changes per transaction at most
   db::Connector connector;  // default: db::Connect
   db::Sleeper sleeper;      // default: absl::SleepFor

@@ -26,6 +26,11 @@ namespace {
 // Messages waiting for one worker beyond which new ones are dropped, so a
 // flood cannot grow memory without bound (clients retransmit).
 constexpr int kMaxPendingPerWorker = 4096;
+// A message that waited longer than this for its worker is dropped unseen:
+// past capacity the backlog would otherwise grow until every answer came
+// too late for its client and none completed; dropping what is stale keeps
+// the server answering fresh messages at its full rate (clients retransmit).
+constexpr std::chrono::milliseconds kMaxQueueWait(500);
 constexpr size_t kReceiveBuffer = 4096;
 constexpr int kMaxReadsPerWakeup = 256;
 // The dhcp-disable origin used while the lease database is unreachable.
@@ -63,7 +68,7 @@ std::shared_ptr<BlockClaimer> MakeClaimer(std::shared_ptr<lease_backend::LeaseSt
 // processes and answers without any hand-off is the cheapest per message.
 size_t DefaultWorkers(const config::DatabaseConfig& leases) {
   size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  return leases.type == "memfile" ? 1 : std::max<size_t>(32, 8 * cores);
+  return leases.type == "memfile" ? 1 : std::max<size_t>(64, 16 * cores);
 }
 
 bool SameLeaseDatabase(const config::DatabaseConfig& a, const config::DatabaseConfig& b) {
@@ -244,8 +249,14 @@ void Dhcp4Server::HandleDatagram(const std::shared_ptr<ListenSocket>& socket,
   }
   worker.pending.fetch_add(1, std::memory_order_relaxed);
   boost::asio::post(worker.io, [this, &worker, socket,
-                                copy = std::vector<uint8_t>(data.begin(), data.end()), meta]() {
+                                copy = std::vector<uint8_t>(data.begin(), data.end()), meta,
+                                queued = std::chrono::steady_clock::now()]() {
     worker.pending.fetch_sub(1, std::memory_order_relaxed);
+    if (std::chrono::steady_clock::now() - queued > kMaxQueueWait) {
+      counters_.Increment(PacketCounter::kReceived);
+      counters_.Increment(PacketCounter::kReceiveDrop);
+      return;
+    }
     ProcessDatagram(*socket, copy, meta);
   });
 }
