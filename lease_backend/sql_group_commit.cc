@@ -256,12 +256,38 @@ std::optional<GroupCommitter::Attempt> GroupCommitter::TryOneInsert(
     if (n.ok()) return Attempt{.what = Attempt::What::kCommitted, .status = absl::OkStatus()};
     failed = n.status();
   }
-  // A lost connection leaves the outcome unknown; any other error undid the
-  // statement, and the transaction below sorts out which change it was.
-  if (absl::IsUnavailable(failed)) {
-    return Attempt{.what = Attempt::What::kFail, .status = OutcomeUnknown(failed, live.size())};
+  // Any error but a lost connection undid the statement, and the
+  // transaction path sorts out which change it was.
+  if (!absl::IsUnavailable(failed)) return std::nullopt;
+  return ResolveLostInsert(connection, live, results, failed);
+}
+
+std::optional<GroupCommitter::Attempt> GroupCommitter::ResolveLostInsert(
+    db::Connection& connection, const std::vector<Change*>& live,
+    std::vector<absl::Status>& results, const absl::Status& failed) {
+  // The connection was lost with the INSERT in flight: reconnect and look at
+  // the rows. The statement is atomic, so if any address has no row it did
+  // not commit (nothing was stored: the transaction path runs); if every
+  // address holds what this batch wrote, it did.
+  const absl::Status unknown = OutcomeUnknown(failed, live.size());
+  if (!Reconnect(connection).ok()) return Attempt{.what = Attempt::What::kFail, .status = unknown};
+  for (size_t i = 0; i < live.size(); ++i) {
+    const Lease4& wrote = *live[i]->lease;
+    auto rows = connection.Query(sql::kGet, {int64_t{wrote.address.value()}});
+    if (!rows.ok()) return Attempt{.what = Attempt::What::kFail, .status = unknown};
+    auto stored = sql::DecodeRows(*rows);
+    if (!stored.ok()) return Attempt{.what = Attempt::What::kFail, .status = unknown};
+    if (stored->empty()) return std::nullopt;  // not committed
+    const Lease4& row = stored->front();
+    const bool ours = row.hwaddr == wrote.hwaddr && row.client_id == wrote.client_id &&
+                      row.expire() == wrote.expire() && row.subnet_id == wrote.subnet_id &&
+                      row.valid_lifetime == wrote.valid_lifetime;
+    // PostgreSQL's INSERT skips taken addresses (ON CONFLICT DO NOTHING);
+    // MySQL's fails whole, so there a row not ours means it did not commit.
+    if (!ours && connection.dialect() == db::Dialect::kMySql) return std::nullopt;
+    if (!ours) results[i] = AlreadyLeased(wrote.address);
   }
-  return std::nullopt;
+  return Attempt{.what = Attempt::What::kCommitted, .status = absl::OkStatus()};
 }
 
 GroupCommitter::Attempt GroupCommitter::TryBatch(db::Connection& connection,

@@ -119,6 +119,13 @@ class GroupCommitter {
   // then runs).
   std::optional<Attempt> TryOneInsert(db::Connection& connection, const std::vector<Change*>& live,
                                       std::vector<absl::Status>& results);
+  // After the connection was lost during TryOneInsert's statement:
+  // reconnects and reads the batch's addresses to learn whether it
+  // committed. nullopt: it did not (run the batch again).
+  std::optional<Attempt> ResolveLostInsert(db::Connection& connection,
+                                           const std::vector<Change*>& live,
+                                           std::vector<absl::Status>& results,
+                                           const absl::Status& failed);
   absl::Status Reconnect(db::Connection& connection);
 
   const GroupCommitOptions options_;
