@@ -222,6 +222,31 @@ absl::Status OutcomeUnknown(const absl::Status& s, size_t changes) {
 
 }  // namespace
 
+absl::StatusOr<std::vector<bool>> GroupCommitter::BulkInsert(
+    db::Connection& connection, const std::vector<const Change*>& adds) {
+  std::vector<db::Param> params;
+  for (const Change* c : adds) {
+    std::vector<db::Param> p = sql::InsertParams(*c->lease);
+    std::move(p.begin(), p.end(), std::back_inserter(params));
+  }
+  const db::Statement& insert = sql::BulkInsert(adds.size());
+  if (connection.dialect() == db::Dialect::kMySql) {
+    absl::StatusOr<uint64_t> n = connection.Execute(insert, params);
+    if (!n.ok()) return n.status();
+    return std::vector<bool>(adds.size(), true);
+  }
+  absl::StatusOr<db::ResultSet> returned = connection.Query(insert, params);
+  if (!returned.ok()) return returned.status();
+  std::vector<int64_t> got;
+  for (const db::Row& row : returned->rows) got.push_back(row.Int64Or(0, -1).value_or(-1));
+  std::sort(got.begin(), got.end());
+  std::vector<bool> inserted;
+  for (const Change* c : adds) {
+    inserted.push_back(std::binary_search(got.begin(), got.end(), int64_t{c->address.value()}));
+  }
+  return inserted;
+}
+
 std::optional<GroupCommitter::Attempt> GroupCommitter::TryOneInsert(
     db::Connection& connection, const std::vector<Change*>& live,
     std::vector<absl::Status>& results) {
@@ -230,32 +255,15 @@ std::optional<GroupCommitter::Attempt> GroupCommitter::TryOneInsert(
     if (live[i]->kind != Change::Kind::kAdd) return std::nullopt;
     if (i > 0 && live[i - 1]->address == live[i]->address) return std::nullopt;
   }
-  std::vector<db::Param> params;
-  for (const Change* c : live) {
-    std::vector<db::Param> p = sql::InsertParams(*c->lease);
-    std::move(p.begin(), p.end(), std::back_inserter(params));
-  }
-  const db::Statement& insert = sql::BulkInsert(live.size());
-  absl::Status failed;
-  if (connection.dialect() == db::Dialect::kPostgreSql) {
-    absl::StatusOr<db::ResultSet> inserted = connection.Query(insert, params);
-    if (inserted.ok()) {
-      std::vector<int64_t> got;
-      for (const db::Row& row : inserted->rows) got.push_back(row.Int64Or(0, -1).value_or(-1));
-      std::sort(got.begin(), got.end());
-      for (size_t i = 0; i < live.size(); ++i) {
-        if (!std::binary_search(got.begin(), got.end(), int64_t{live[i]->address.value()})) {
-          results[i] = AlreadyLeased(live[i]->address);
-        }
-      }
-      return Attempt{.what = Attempt::What::kCommitted, .status = absl::OkStatus()};
+  absl::StatusOr<std::vector<bool>> inserted =
+      BulkInsert(connection, std::vector<const Change*>(live.begin(), live.end()));
+  if (inserted.ok()) {
+    for (size_t i = 0; i < live.size(); ++i) {
+      if (!(*inserted)[i]) results[i] = AlreadyLeased(live[i]->address);
     }
-    failed = inserted.status();
-  } else {
-    absl::StatusOr<uint64_t> n = connection.Execute(insert, params);
-    if (n.ok()) return Attempt{.what = Attempt::What::kCommitted, .status = absl::OkStatus()};
-    failed = n.status();
+    return Attempt{.what = Attempt::What::kCommitted, .status = absl::OkStatus()};
   }
+  const absl::Status& failed = inserted.status();
   // Any error but a lost connection undid the statement, and the
   // transaction path sorts out which change it was.
   if (!absl::IsUnavailable(failed)) return std::nullopt;
@@ -322,45 +330,28 @@ GroupCommitter::Attempt GroupCommitter::TryBatch(db::Connection& connection,
                    (i + 1 == live.size() || live[i + 1]->address != live[i]->address);
       if (alone && live[i]->kind == Change::Kind::kAdd) adds.push_back(i);
     }
-    size_t next = 0;
-    std::vector<db::Param> params;
-    while (next < adds.size()) {
+    for (size_t next = 0; next < adds.size(); next += sql::kMaxBulkInsertRows) {
       const size_t rows = std::min(adds.size() - next, sql::kMaxBulkInsertRows);
-      params.clear();
-      for (size_t k = next; k < next + rows; ++k) {
-        std::vector<db::Param> p = sql::InsertParams(*live[adds[k]]->lease);
-        std::move(p.begin(), p.end(), std::back_inserter(params));
-      }
-      if (dialect == db::Dialect::kPostgreSql) {
-        absl::StatusOr<db::ResultSet> inserted = connection.Query(sql::BulkInsert(rows), params);
-        if (!inserted.ok()) {
+      std::vector<const Change*> chunk;
+      for (size_t k = next; k < next + rows; ++k) chunk.push_back(live[adds[k]]);
+      absl::StatusOr<std::vector<bool>> inserted = BulkInsert(connection, chunk);
+      if (!inserted.ok()) {
+        const absl::Status& s = inserted.status();
+        if (dialect == db::Dialect::kPostgreSql) {
           // The transaction is aborted: redo it row by row to find the culprit.
-          Attempt a = not_committed(adds[next], inserted.status());
+          Attempt a = not_committed(adds[next], s);
           if (a.what == Attempt::What::kDrop) a.what = Attempt::What::kNoBulk;
           return a;
         }
-        std::vector<int64_t> got;
-        for (const db::Row& row : inserted->rows) got.push_back(row.Int64Or(0, -1).value_or(-1));
-        std::sort(got.begin(), got.end());
-        for (size_t k = next; k < next + rows; ++k) {
-          const Change& c = *live[adds[k]];
-          if (!std::binary_search(got.begin(), got.end(), int64_t{c.address.value()})) {
-            results[adds[k]] = AlreadyLeased(c.address);
-          }
-          done[adds[k]] = true;
-        }
-      } else {
-        absl::StatusOr<uint64_t> n = connection.Execute(sql::BulkInsert(rows), params);
-        if (!n.ok() && (absl::IsUnavailable(n.status()) || absl::IsAborted(n.status()))) {
-          return not_committed(adds[next], n.status());
-        }
-        // On an error MySQL undid just this statement: those rows go one by
-        // one below, so each gets its own answer.
-        if (n.ok()) {
-          for (size_t k = next; k < next + rows; ++k) done[adds[k]] = true;
-        }
+        if (absl::IsUnavailable(s) || absl::IsAborted(s)) return not_committed(adds[next], s);
+        // On another error MySQL undid just this statement: those rows go
+        // one by one below, so each gets its own answer.
+        continue;
       }
-      next += rows;
+      for (size_t k = next; k < next + rows; ++k) {
+        if (!(*inserted)[k - next]) results[adds[k]] = AlreadyLeased(live[adds[k]]->address);
+        done[adds[k]] = true;
+      }
     }
   }
   for (size_t i = 0; i < live.size(); ++i) {

@@ -112,6 +112,12 @@ class GroupCommitter {
   // `bulk`: insert lone Adds many rows per statement.
   Attempt TryBatch(db::Connection& connection, const std::vector<Change*>& live, bool bulk,
                    bool one_statement, std::vector<absl::Status>& results);
+  // One multi-row INSERT of `adds` (new leases on distinct addresses, at
+  // most kMaxBulkInsertRows): for each, whether it was inserted (PostgreSQL
+  // skips a taken address, RETURNING tells which; MySQL fails the whole
+  // statement instead), or the statement's error.
+  static absl::StatusOr<std::vector<bool>> BulkInsert(db::Connection& connection,
+                                                      const std::vector<const Change*>& adds);
   // A batch of nothing but new leases on distinct addresses, at most
   // kMaxBulkInsertRows, as ONE autocommitted INSERT (one round trip instead
   // of BEGIN, INSERTs, COMMIT). nullopt when the batch is not like that or

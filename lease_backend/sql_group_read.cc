@@ -73,26 +73,23 @@ absl::StatusOr<std::vector<Lease4>> GroupReader::Find(Key key, std::span<const u
 void GroupReader::Answer(const std::vector<Lookup*>& batch) {
   for (Key key : {Key::kHwAddress, Key::kClientId}) {
     // Distinct values of this kind, each with the lookups waiting for it.
-    absl::flat_hash_map<std::string, std::vector<Lookup*>> by_value;
+    Waiting waiting;
     std::vector<const db::Bytes*> values;
-    std::vector<std::vector<Lookup*>*> waiting;
     for (Lookup* l : batch) {
       if (l->key != key) continue;
-      auto [it, fresh] = by_value.try_emplace(AsKey(l->value));
+      auto [it, fresh] = waiting.try_emplace(AsKey(l->value));
       it->second.push_back(l);
       if (fresh) values.push_back(&l->value);
     }
-    for (const db::Bytes* v : values) waiting.push_back(&by_value[AsKey(*v)]);
     for (size_t next = 0; next < values.size(); next += kMaxKeys) {
       const size_t n = std::min(kMaxKeys, values.size() - next);
-      AnswerChunk(key, {values.begin() + next, values.begin() + next + n},
-                  {waiting.begin() + next, waiting.begin() + next + n});
+      AnswerChunk(key, {values.begin() + next, values.begin() + next + n}, waiting);
     }
   }
 }
 
 void GroupReader::AnswerChunk(Key key, const std::vector<const db::Bytes*>& values,
-                              const std::vector<std::vector<Lookup*>*>& waiting) {
+                              const Waiting& waiting) {
   const size_t size = BatchSize(values.size());
   std::vector<db::Param> params;
   params.reserve(size);
@@ -104,27 +101,29 @@ void GroupReader::AnswerChunk(Key key, const std::vector<const db::Bytes*>& valu
     if (!rows.ok()) return rows.status();
     return sql::DecodeRows(*rows);
   }();
+  std::vector<Lookup*> answered;
+  for (const db::Bytes* v : values) {
+    const std::vector<Lookup*>& w = waiting.at(AsKey(*v));
+    answered.insert(answered.end(), w.begin(), w.end());
+  }
   {
     absl::MutexLock lock(&mu_);
     ++stats_.statements;
-    for (const auto* w : waiting) stats_.lookups += w->size();
+    stats_.lookups += answered.size();
     stats_.largest_batch = std::max<uint64_t>(stats_.largest_batch, values.size());
   }
   if (!leases.ok()) {
-    for (auto* w : waiting) {
-      for (Lookup* l : *w) l->result = leases.status();
-    }
+    for (Lookup* l : answered) l->result = leases.status();
     return;
   }
   std::sort(leases->begin(), leases->end(),
             [](const Lease4& a, const Lease4& b) { return a.address < b.address; });
-  absl::flat_hash_map<std::string, std::vector<Lookup*>*> index;
-  for (size_t i = 0; i < values.size(); ++i) index[AsKey(*values[i])] = waiting[i];
+  // The statement returns rows of this chunk's values only.
   for (const Lease4& lease : *leases) {
     const auto& column = key == Key::kHwAddress ? lease.hwaddr : lease.client_id;
-    auto it = index.find(AsKey(column));
-    if (it == index.end()) continue;
-    for (Lookup* l : *it->second) l->result->push_back(lease);
+    auto it = waiting.find(AsKey(column));
+    if (it == waiting.end()) continue;
+    for (Lookup* l : it->second) l->result->push_back(lease);
   }
 }
 

@@ -23,9 +23,11 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "db/connection.h"
@@ -61,11 +63,13 @@ class GroupReader {
  private:
   struct Lookup;
 
+  // Lookups of one kind by value (the value's bytes as a string).
+  using Waiting = absl::flat_hash_map<std::string, std::vector<Lookup*>>;
+
   void Answer(const std::vector<Lookup*>& batch);
-  // One statement for lookups of one kind with distinct values (at most the
-  // largest batch size); `values[i]` is answered to `waiting[i]`.
-  void AnswerChunk(Key key, const std::vector<const db::Bytes*>& values,
-                   const std::vector<std::vector<Lookup*>*>& waiting);
+  // One statement for distinct `values` of one kind (at most the largest
+  // batch size), answering the lookups `waiting` for them.
+  void AnswerChunk(Key key, const std::vector<const db::Bytes*>& values, const Waiting& waiting);
 
   const ReadFn read_;
   const size_t max_leaders_;

@@ -1,6 +1,8 @@
 #include "lease_backend/sql_lease_codec.h"
 
 #include <algorithm>
+#include <deque>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 
@@ -32,78 +34,81 @@ const db::Statement kInsert(
 
 namespace {
 
-struct BulkStatement {
-  std::string mysql;
-  std::string postgresql;
-  db::Statement statement{""};
+// A statement whose texts are built at run time, owned with it. Built once
+// per program and never moved (std::deque keeps elements in place), so the
+// statement's views of its own strings stay valid.
+struct BuiltStatement {
+  BuiltStatement(std::string my, std::string pg)
+      : mysql(std::move(my)), postgresql(std::move(pg)), statement(mysql, postgresql) {}
+  BuiltStatement(const BuiltStatement&) = delete;
+  BuiltStatement& operator=(const BuiltStatement&) = delete;
+  const std::string mysql;
+  const std::string postgresql;
+  const db::Statement statement;
 };
 
-void MakeBulk(size_t rows, BulkStatement& b) {
-  const std::string head =
-      "INSERT INTO lease4 (address, hwaddr, client_id, valid_lifetime, expire, subnet_id, "
-      "fqdn_fwd, fqdn_rev, hostname, state, user_context) VALUES ";
-  b.mysql = head;
-  b.postgresql = head;
-  for (size_t i = 0; i < rows; ++i) {
-    const char* sep = i == 0 ? "" : ", ";
-    absl::StrAppend(&b.mysql, sep, "(?, ?, ?, ?, FROM_UNIXTIME(?), ?, ?, ?, ?, ?, ?)");
-    absl::StrAppend(&b.postgresql, sep, "(?, ?, ?, ?, to_timestamp(?), ?, ?, ?, ?, ?, ?)");
-  }
-  absl::StrAppend(&b.postgresql, " ON CONFLICT (address) DO NOTHING RETURNING address");
-  b.statement = db::Statement(b.mysql, b.postgresql);  // views into b's own strings
+// `count` statements, statement i built by make(i).
+using BuiltStatements = std::deque<BuiltStatement>;
+
+template <typename Make>
+const BuiltStatements& BuildAll(size_t count, Make make) {
+  auto* all = new BuiltStatements();  // lives as long as the program
+  for (size_t i = 0; i < count; ++i) make(i, *all);
+  return *all;
+}
+
+// `n` copies of `group`, comma-separated.
+std::string Repeat(size_t n, const char* group) {
+  std::string out;
+  for (size_t i = 0; i < n; ++i) absl::StrAppend(&out, i == 0 ? "" : ", ", group);
+  return out;
 }
 
 }  // namespace
 
 const db::Statement& BulkInsert(size_t rows) {
-  // Built once; the strings live as long as the program.
-  static const BulkStatement* const kBulk = [] {
-    auto* all = new BulkStatement[kMaxBulkInsertRows];
-    for (size_t i = 0; i < kMaxBulkInsertRows; ++i) MakeBulk(i + 1, all[i]);
-    return all;
-  }();
+  static const BuiltStatements& kBulk =
+      BuildAll(kMaxBulkInsertRows, [](size_t i, BuiltStatements& all) {
+        const std::string head =
+            "INSERT INTO lease4 (address, hwaddr, client_id, valid_lifetime, expire, subnet_id, "
+            "fqdn_fwd, fqdn_rev, hostname, state, user_context) VALUES ";
+        all.emplace_back(
+            absl::StrCat(head, Repeat(i + 1, "(?, ?, ?, ?, FROM_UNIXTIME(?), ?, ?, ?, ?, ?, ?)")),
+            absl::StrCat(head, Repeat(i + 1, "(?, ?, ?, ?, to_timestamp(?), ?, ?, ?, ?, ?, ?)"),
+                         " ON CONFLICT (address) DO NOTHING RETURNING address"));
+      });
   if (rows == 0 || rows > kMaxBulkInsertRows) return kInsert;  // callers stay in range
   return kBulk[rows - 1].statement;
 }
 
 namespace {
 
-struct InStatement {
-  std::string mysql;
-  std::string postgresql;
-  db::Statement statement{""};
-};
-
 // `column` IN (? x keys), one statement per kLookupBatchSizes entry.
-const InStatement* MakeInStatements(const char* column) {
-  auto* all = new InStatement[std::size(kLookupBatchSizes)];
-  for (size_t i = 0; i < std::size(kLookupBatchSizes); ++i) {
-    std::string list;
-    for (size_t k = 0; k < kLookupBatchSizes[i]; ++k) absl::StrAppend(&list, k == 0 ? "?" : ", ?");
-    all[i].mysql = absl::StrCat(SHOAL_SELECT_MY "WHERE ", column, " IN (", list, ")");
-    all[i].postgresql = absl::StrCat(SHOAL_SELECT_PG "WHERE ", column, " IN (", list, ")");
-    all[i].statement = db::Statement(all[i].mysql, all[i].postgresql);
-  }
-  return all;
-}
-
-const db::Statement& Pick(const InStatement* all, size_t keys) {
+const db::Statement& LookupIn(const BuiltStatements& all, size_t keys) {
   for (size_t i = 0; i < std::size(kLookupBatchSizes); ++i) {
     if (kLookupBatchSizes[i] == keys) return all[i].statement;
   }
-  return all[std::size(kLookupBatchSizes) - 1].statement;  // callers pass a batch size
+  return all.back().statement;  // callers pass a batch size
+}
+
+const BuiltStatements& BuildLookups(const char* column) {
+  return BuildAll(std::size(kLookupBatchSizes), [&](size_t i, BuiltStatements& all) {
+    const std::string where =
+        absl::StrCat("WHERE ", column, " IN (", Repeat(kLookupBatchSizes[i], "?"), ")");
+    all.emplace_back(absl::StrCat(SHOAL_SELECT_MY, where), absl::StrCat(SHOAL_SELECT_PG, where));
+  });
 }
 
 }  // namespace
 
 const db::Statement& GetByHwAddressIn(size_t keys) {
-  static const InStatement* const kAll = MakeInStatements("hwaddr");
-  return Pick(kAll, keys);
+  static const BuiltStatements& kAll = BuildLookups("hwaddr");
+  return LookupIn(kAll, keys);
 }
 
 const db::Statement& GetByClientIdIn(size_t keys) {
-  static const InStatement* const kAll = MakeInStatements("client_id");
-  return Pick(kAll, keys);
+  static const BuiltStatements& kAll = BuildLookups("client_id");
+  return LookupIn(kAll, keys);
 }
 
 // Kea's idiom: the row is replaced only if it still has the expire the

@@ -10,8 +10,6 @@
 namespace shoal::lease_backend {
 namespace {
 
-db::Bytes ToBytes(std::span<const uint8_t> s) { return db::Bytes(s.begin(), s.end()); }
-
 int64_t Limit(size_t limit) {
   return static_cast<int64_t>(
       std::min<uint64_t>(limit, static_cast<uint64_t>(std::numeric_limits<int64_t>::max())));
@@ -53,7 +51,7 @@ absl::StatusOr<std::unique_ptr<SqlLeaseStore>> SqlLeaseStore::Create(
       [s = store.get()](const db::Statement& statement, const std::vector<db::Param>& params) {
         return s->Read(statement, params);
       },
-      options.lookup_readers);
+      options.lookup_leaders);
   return store;
 }
 

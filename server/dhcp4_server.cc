@@ -38,27 +38,28 @@ constexpr char kDatabaseOrigin[] = "db-connection";
 
 int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
-// Where this node starts searching pools: spread over the pool when the lease
-// store is shared, so nodes rarely pick the same address at the same time.
-uint64_t AllocationSeed(const config::DatabaseConfig& leases) {
-  if (leases.type == "memfile") return 0;
+// This run of this node, as "hostname/pid/random hex": unique among the
+// nodes sharing a lease database.
+std::string RunName() {
   char host[256] = {};
   gethostname(host, sizeof host - 1);
-  return absl::HashOf(std::string(host), getpid(),
-                      std::chrono::steady_clock::now().time_since_epoch().count());
-}
-
-// This node's address blocks on a lease store shared with other nodes;
-// null for a store only this node uses. The owner name is unique per run.
-std::shared_ptr<BlockClaimer> MakeClaimer(std::shared_ptr<lease_backend::LeaseStore> store) {
-  if (store->block_claims() == nullptr) return nullptr;
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  std::string owner = absl::StrCat(
+  return absl::StrCat(
       std::string(host).substr(0, 64), "/", getpid(), "/",
       absl::Hex(absl::HashOf(std::chrono::steady_clock::now().time_since_epoch().count(),
                              std::random_device{}())));
-  return std::make_shared<BlockClaimer>(std::move(store), std::move(owner));
+}
+
+// Where this node starts searching pools: spread over the pool when the lease
+// store is shared, so nodes rarely pick the same address at the same time.
+uint64_t AllocationSeed(const config::DatabaseConfig& leases) {
+  return leases.type == "memfile" ? 0 : absl::HashOf(RunName());
+}
+
+// This node's address blocks on a lease store shared with other nodes;
+// null for a store only this node uses.
+std::shared_ptr<BlockClaimer> MakeClaimer(std::shared_ptr<lease_backend::LeaseStore> store) {
+  if (store->block_claims() == nullptr) return nullptr;
+  return std::make_shared<BlockClaimer>(std::move(store), RunName());
 }
 
 // Worker threads when the configuration does not say: a shared SQL store is

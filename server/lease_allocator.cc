@@ -212,7 +212,6 @@ absl::StatusOr<std::optional<Allocation>> LeaseAllocator::TakeFree(
         if (client_class == "UNKNOWN") return !host.has_value();
         return false;
       };
-  const bool shared_store = context_.config().lease_database.type != "memfile";
   BlockClaimer* claimer = context_.claimer();
   for (int round = 0; round < 2; ++round) {
     for (const config::Subnet4* s : candidates) {
@@ -227,7 +226,7 @@ absl::StatusOr<std::optional<Allocation>> LeaseAllocator::TakeFree(
       // each pick in the lease store.
       for (int pick = 0; pick < kMaxPicksPerSubnet; ++pick) {
         std::optional<dhcp::Ipv4Address> address;
-        if (shared_store) address = TakeRandom(*s, *map, class_allowed);
+        if (claimer != nullptr) address = TakeRandom(*s, *map, class_allowed);  // shared store
         if (!address) address = map->Take(class_allowed);
         if (!address) break;
         std::optional<Lease4> current;
