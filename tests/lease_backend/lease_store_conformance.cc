@@ -64,6 +64,22 @@ TEST_P(LeaseStoreConformanceTest, AddThenGetReturnsEveryField) {
   EXPECT_EQ(**got, l);
 }
 
+// Hardware addresses and client ids are bytes, not text: values that are not
+// valid UTF-8 (0xff, a lone 0xc3, NUL) are stored and found exactly.
+TEST_P(LeaseStoreConformanceTest, BinaryIdentifiersRoundTrip) {
+  Lease4 l = MakeLease(6, 6);
+  l.hwaddr = {0xff, 0x00, 0xc3, 0x28, 0x80, 0xfe};
+  l.client_id = {0x00, 0xff, 0xc3, 0x00, 0xed, 0xa0, 0x80};
+  ASSERT_TRUE(store_->Add(l).ok());
+  EXPECT_EQ(**store_->Get(l.address), l);
+  auto by_hw = store_->GetByHwAddress(l.hwaddr, 0);
+  ASSERT_TRUE(by_hw.ok()) << by_hw.status();
+  EXPECT_THAT(*by_hw, ElementsAre(l));
+  auto by_id = store_->GetByClientId(l.client_id, 0);
+  ASSERT_TRUE(by_id.ok()) << by_id.status();
+  EXPECT_THAT(*by_id, ElementsAre(l));
+}
+
 TEST_P(LeaseStoreConformanceTest, GetMissingIsNullopt) {
   auto got = store_->Get(Addr(1));
   ASSERT_TRUE(got.ok()) << got.status();
