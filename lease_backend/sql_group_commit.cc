@@ -5,7 +5,6 @@
 #include <iterator>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "lease_backend/sql_lease_codec.h"
 
 namespace shoal::lease_backend {
@@ -29,12 +28,8 @@ struct GroupCommitter::Change {
   const dhcp::Ipv4Address address;
   const int64_t expected_expire;  // Update, Delete
   absl::Status result;
-  // Set under mu_ while the change sleeps in the queue: committed (or
-  // failed), or handed the lead together with a committer connection.
-  enum class State { kQueued, kDone, kLead } state = State::kQueued;
-  std::unique_ptr<Committer> handed;
+  fiber::Completion done;  // signalled once `result` is final
 
-  bool Woken() const { return state != State::kQueued; }
   void Finish(absl::Status s) { result = std::move(s); }
 };
 
@@ -78,12 +73,16 @@ absl::StatusOr<std::unique_ptr<GroupCommitter>> GroupCommitter::Create(
 
 GroupCommitter::GroupCommitter(GroupCommitOptions options,
                                std::vector<std::unique_ptr<db::Connection>> conns)
-    : options_(std::move(options)) {
-  absl::MutexLock lock(&mu_);
-  for (auto& c : conns) idle_.push_back(std::make_unique<Committer>(Committer{std::move(c)}));
+    : options_(std::move(options)),
+      queue_({.max_batch = options_.max_batch, .fill = options_.fill, .linger = options_.linger}) {
+  for (auto& c : conns) committers_.push_back(std::make_unique<Committer>(Committer{std::move(c)}));
+  for (auto& c : committers_) threads_.emplace_back([this, &c = *c] { CommitLoop(c); });
 }
 
-GroupCommitter::~GroupCommitter() = default;
+GroupCommitter::~GroupCommitter() {
+  queue_.Stop();
+  for (std::thread& t : threads_) t.join();
+}
 
 absl::Status GroupCommitter::Add(const Lease4& lease) {
   Change c(Change::Kind::kAdd, &lease, lease.address, 0);
@@ -106,44 +105,25 @@ GroupCommitStats GroupCommitter::stats() const {
 }
 
 absl::Status GroupCommitter::Submit(Change& change) {
-  std::unique_ptr<Committer> committer;
-  std::vector<Change*> batch;
-  {
-    absl::MutexLock lock(&mu_);
-    if (!idle_.empty()) {
-      committer = std::move(idle_.back());
-      idle_.pop_back();
-    } else {
-      queue_.push_back(&change);
-      mu_.Await(absl::Condition(&change, &Change::Woken));
-      if (change.state == Change::State::kDone) return change.result;
-      committer = std::move(change.handed);
-    }
-    // The lead: this change and what is queued, up to a batch.
-    batch.push_back(&change);
-    const size_t more = std::min(queue_.size(), options_.max_batch - 1);
-    batch.insert(batch.end(), queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(more));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(more));
-  }
-  // After a pause the session may have died unnoticed (a database restart):
-  // then the batch starts with BEGIN, whose failure is known to have stored
-  // nothing, rather than an autocommitted INSERT whose outcome would be
-  // unknown.
-  const bool recently_used =
-      std::chrono::steady_clock::now() - committer->last_used < kIdleCheckAfter;
-  CommitBatch(*committer->connection, batch, recently_used);
-  committer->last_used = std::chrono::steady_clock::now();
-  absl::MutexLock lock(&mu_);
-  for (Change* c : batch) c->state = Change::State::kDone;
-  if (queue_.empty()) {
-    idle_.push_back(std::move(committer));
-  } else {
-    Change* next = queue_.front();
-    queue_.erase(queue_.begin());
-    next->handed = std::move(committer);
-    next->state = Change::State::kLead;
-  }
+  queue_.Push(&change);
+  change.done.Wait();
   return change.result;
+}
+
+void GroupCommitter::CommitLoop(Committer& committer) {
+  for (;;) {
+    std::vector<Change*> batch = queue_.Take();
+    if (batch.empty()) return;  // stopping, nothing left
+    // After a pause the session may have died unnoticed (a database
+    // restart): then the batch starts with BEGIN, whose failure is known to
+    // have stored nothing, rather than an autocommitted INSERT whose outcome
+    // would be unknown.
+    const bool recently_used =
+        std::chrono::steady_clock::now() - committer.last_used < kIdleCheckAfter;
+    CommitBatch(*committer.connection, batch, recently_used);
+    committer.last_used = std::chrono::steady_clock::now();
+    for (Change* c : batch) c->done.Signal();
+  }
 }
 
 absl::Status GroupCommitter::Reconnect(db::Connection& connection) {

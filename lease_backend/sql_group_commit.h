@@ -1,15 +1,13 @@
 // GroupCommitter: the batching writer of SqlLeaseStore. Lease changes from
 // concurrent callers are committed together: each Add/Update/Delete call
-// queues its change and blocks until the transaction holding it has
-// committed (or failed). A small number of committer connections (two by
-// default) are used by leaders: a caller that finds a connection idle
-// takes it and commits its own change and everything queued in ONE
-// transaction, then wakes every queued caller of the batch with its own
-// result and hands the connection to the first caller still queued, if any
-// (that caller leads the next batch). So many workers share one durable
-// commit (one fsync) instead of paying one each, and at low load a change
-// is committed on its caller's own thread without any hand-off; the
-// database's durability settings are left alone.
+// queues its change and waits (fiber::Completion: a caller on a fiber parks
+// only its fiber) until the transaction holding it has committed (or
+// failed). Each committer connection (four by default) has its own thread;
+// a committer that finishes a batch takes everything queued meanwhile (up to
+// max_batch) as the next one, in ONE transaction, and wakes every caller of
+// the batch with its own result. So many callers share one durable commit
+// (one fsync) instead of paying one each, batches grow with the load by
+// themselves, and the database's durability settings are left alone.
 //
 // Per-change results, without failing the rest of the batch:
 //   Add     OK, or AlreadyExists when the address has a lease (MySQL: the
@@ -41,9 +39,8 @@
 // default) so the existence check after a conditional change that matched
 // nothing sees the latest committed row, and inserts take no gap locks.
 //
-// Threading: every method is thread-safe. Nothing is ever left queued
-// without a leader; no call may be in flight when the committer is
-// destroyed.
+// Threading: every method is thread-safe. Destroying the committer commits
+// what is queued, then stops its threads; no call may start after that.
 #pragma once
 
 #include <chrono>
@@ -51,6 +48,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -60,13 +58,18 @@
 #include "db/connection.h"
 #include "db/connection_pool.h"
 #include "db/database_params.h"
+#include "fiber/completion.h"
 #include "lease_backend/lease.h"
+#include "lease_backend/sql_batch_queue.h"
 
 namespace shoal::lease_backend {
 
 struct GroupCommitOptions {
-  size_t committers = 4;    // connections, one batch in progress on each
+  size_t committers = 2;    // connections, one batch in progress on each
   size_t max_batch = 1024;  // changes per transaction at most
+  // Lingering for fuller batches while busy (sql_batch_queue.h).
+  size_t fill = 32;
+  absl::Duration linger = absl::Milliseconds(1);
   db::Connector connector;  // default: db::Connect
   db::Sleeper sleeper;      // default: absl::SleepFor
 };
@@ -104,8 +107,10 @@ class GroupCommitter {
   };
 
   GroupCommitter(GroupCommitOptions options, std::vector<std::unique_ptr<db::Connection>> conns);
-  // Queues `change` or leads a batch with it; returns its result.
+  // Queues `change` and waits for its result.
   absl::Status Submit(Change& change);
+  // A committer thread: takes what is queued, commits it, and again.
+  void CommitLoop(Committer& committer);
   // `one_statement_ok`: the connection was used a moment ago, so a batch
   // may go as one autocommitted INSERT (TryOneInsert).
   void CommitBatch(db::Connection& connection, std::vector<Change*>& batch, bool one_statement_ok);
@@ -136,10 +141,12 @@ class GroupCommitter {
 
   const GroupCommitOptions options_;
 
+  std::vector<std::unique_ptr<Committer>> committers_;  // one thread each
+
+  BatchQueue<Change> queue_;  // waiting for a committer thread
   mutable absl::Mutex mu_;
-  std::vector<std::unique_ptr<Committer>> idle_ ABSL_GUARDED_BY(mu_);
-  std::vector<Change*> queue_ ABSL_GUARDED_BY(mu_);  // waiting for a leader
   GroupCommitStats stats_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::thread> threads_;
 };
 
 // Sets what a committer session needs (READ COMMITTED on MySQL); called

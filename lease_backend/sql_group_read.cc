@@ -30,11 +30,20 @@ struct GroupReader::Lookup {
   const Key key;
   const db::Bytes value;
   absl::StatusOr<std::vector<Lease4>> result = std::vector<Lease4>();
-  // Set under mu_ while the lookup sleeps in the queue: answered, or handed
-  // the lead (then it is no longer in the queue).
-  enum class State { kQueued, kDone, kLead } state = State::kQueued;
-  bool Woken() const { return state != State::kQueued; }
+  fiber::Completion answered;
 };
+
+GroupReader::GroupReader(ReadFn read, size_t readers, BatchOptions batching)
+    : read_(std::move(read)), queue_(batching) {
+  for (size_t i = 0; i < std::max<size_t>(readers, 1); ++i) {
+    threads_.emplace_back([this] { ReadLoop(); });
+  }
+}
+
+GroupReader::~GroupReader() {
+  queue_.Stop();
+  for (std::thread& t : threads_) t.join();
+}
 
 GroupReadStats GroupReader::stats() const {
   absl::MutexLock lock(&mu_);
@@ -43,31 +52,18 @@ GroupReadStats GroupReader::stats() const {
 
 absl::StatusOr<std::vector<Lease4>> GroupReader::Find(Key key, std::span<const uint8_t> value) {
   Lookup lookup(key, value);
-  std::vector<Lookup*> batch;
-  {
-    absl::MutexLock lock(&mu_);
-    if (leaders_ < std::max<size_t>(max_leaders_, 1)) {
-      ++leaders_;
-    } else {
-      queue_.push_back(&lookup);
-      mu_.Await(absl::Condition(&lookup, &Lookup::Woken));
-      if (lookup.state == Lookup::State::kDone) return std::move(lookup.result);
-    }
-    // The lead: this lookup and everything queued.
-    batch.push_back(&lookup);
-    batch.insert(batch.end(), queue_.begin(), queue_.end());
-    queue_.clear();
-  }
-  Answer(batch);
-  absl::MutexLock lock(&mu_);
-  for (Lookup* l : batch) l->state = Lookup::State::kDone;
-  if (queue_.empty()) {
-    --leaders_;
-  } else {
-    queue_.front()->state = Lookup::State::kLead;
-    queue_.erase(queue_.begin());
-  }
+  queue_.Push(&lookup);
+  lookup.answered.Wait();
   return std::move(lookup.result);
+}
+
+void GroupReader::ReadLoop() {
+  for (;;) {
+    std::vector<Lookup*> batch = queue_.Take();
+    if (batch.empty()) return;  // stopping, nothing left
+    Answer(batch);
+    for (Lookup* l : batch) l->answered.Signal();
+  }
 }
 
 void GroupReader::Answer(const std::vector<Lookup*>& batch) {

@@ -5,18 +5,20 @@
 // ...)`, up to 64 keys), so under load many lookups share one round trip,
 // which is where a busy node's and its database's CPU goes.
 //
-// No threads of its own (leader/follower): a caller that finds fewer than
-// `leaders` lookups in progress runs the statement itself, for its own
-// lookup and everything queued; others queue and sleep. A leader that is
-// done wakes its followers with their answers and hands the lead to the
-// first lookup still queued, if any. So a lookup at low load is one
-// statement on the caller's thread, with no hand-off to another thread.
+// Each statement runs on one of the reader's own threads (`readers` of
+// them, each reading through `read`, i.e. a pooled connection): a caller
+// queues its lookup and waits on a fiber::Completion, so a caller on a fiber
+// (a packet worker) parks only its fiber, and a reader thread that finishes
+// a statement takes everything queued meanwhile for the next one. Batches
+// grow with the load by themselves: at low load a lookup is one statement
+// of one key.
 //
 // Results are what the single-key query returns: every lease with that key,
 // in address order. An error of the statement (e.g. the database is down) is
 // every lookup's result in that statement.
 //
-// Thread-safe; the reader must outlive every call.
+// Thread-safe. Destroying the reader answers what is queued, then stops its
+// threads; no call may start after that.
 #pragma once
 
 #include <cstddef>
@@ -24,6 +26,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -31,7 +34,9 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "db/connection.h"
+#include "fiber/completion.h"
 #include "lease_backend/lease.h"
+#include "lease_backend/sql_batch_queue.h"
 
 namespace shoal::lease_backend {
 
@@ -49,9 +54,10 @@ class GroupReader {
                                                              const std::vector<db::Param>&)>;
   enum class Key { kHwAddress, kClientId };
 
-  // `leaders`: statements in progress at once at most (each on its own
-  // pooled connection).
-  GroupReader(ReadFn read, size_t leaders) : read_(std::move(read)), max_leaders_(leaders) {}
+  // `readers`: threads, i.e. statements in progress at once at most (at
+  // least one).
+  GroupReader(ReadFn read, size_t readers, BatchOptions batching = {.max_batch = 4096});
+  ~GroupReader();
   GroupReader(const GroupReader&) = delete;
   GroupReader& operator=(const GroupReader&) = delete;
 
@@ -66,18 +72,19 @@ class GroupReader {
   // Lookups of one kind by value (the value's bytes as a string).
   using Waiting = absl::flat_hash_map<std::string, std::vector<Lookup*>>;
 
+  // A reader thread: takes what is queued, answers it, and again.
+  void ReadLoop();
   void Answer(const std::vector<Lookup*>& batch);
   // One statement for distinct `values` of one kind (at most the largest
   // batch size), answering the lookups `waiting` for them.
   void AnswerChunk(Key key, const std::vector<const db::Bytes*>& values, const Waiting& waiting);
 
   const ReadFn read_;
-  const size_t max_leaders_;
 
+  BatchQueue<Lookup> queue_;  // waiting for a reader thread
   mutable absl::Mutex mu_;
-  std::vector<Lookup*> queue_ ABSL_GUARDED_BY(mu_);  // waiting for a leader
-  size_t leaders_ ABSL_GUARDED_BY(mu_) = 0;
   GroupReadStats stats_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace shoal::lease_backend

@@ -51,7 +51,7 @@ absl::StatusOr<std::unique_ptr<SqlLeaseStore>> SqlLeaseStore::Create(
       [s = store.get()](const db::Statement& statement, const std::vector<db::Param>& params) {
         return s->Read(statement, params);
       },
-      options.lookup_leaders);
+      options.lookup_readers);
   return store;
 }
 

@@ -46,7 +46,7 @@ namespace shoal::lease_backend {
 
 struct SqlLeaseStoreOptions {
   size_t pool_connections = 8;  // for reads and plain statements
-  size_t lookup_leaders = 2;    // GroupReader statements at once (each on a pooled connection)
+  size_t lookup_readers = 1;    // GroupReader threads (statements at once, each on a pooled connection)
   GroupCommitOptions group_commit{};
 };
 

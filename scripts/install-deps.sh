@@ -7,7 +7,7 @@ PACKAGES=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config clang libclang-rt-14-dev
   # libraries
-  libboost-dev libboost-system-dev nlohmann-json3-dev libabsl-dev
+  libboost-dev libboost-system-dev libboost-context-dev nlohmann-json3-dev libabsl-dev
   libmysqlcppconn-dev libpq-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
   # database servers for tests and demos (started by scripts/db.sh, not as services)

@@ -26,6 +26,9 @@ namespace {
 // Messages waiting for one worker beyond which new ones are dropped, so a
 // flood cannot grow memory without bound (clients retransmit).
 constexpr int kMaxPendingPerWorker = 4096;
+// Messages one worker keeps in flight (each on a fiber, most of them waiting
+// on the lease database); more wait for a slot.
+constexpr size_t kMaxInFlightPerWorker = 512;
 // A message that waited longer than this for its worker is dropped unseen:
 // past capacity the backlog would otherwise grow until every answer came
 // too late for its client and none completed; dropping what is stale keeps
@@ -62,14 +65,16 @@ std::shared_ptr<BlockClaimer> MakeClaimer(std::shared_ptr<lease_backend::LeaseSt
   return std::make_shared<BlockClaimer>(std::move(store), RunName());
 }
 
-// Worker threads when the configuration does not say: a shared SQL store is
-// waited on, and group commit batches the writes of concurrent workers, so
-// more threads than cores keep both the cores and the database busy.
-// With memfile a message never waits on I/O, so one thread that reads,
-// processes and answers without any hand-off is the cheapest per message.
+// Worker threads when the configuration does not say. With a SQL store a
+// message waits on the database, parking its fiber (FiberWorker), so one
+// thread per core (at least two, so a rare synchronous database call, such
+// as claiming an address block, never stops all processing) keeps the
+// cores busy with hundreds of messages in flight. With memfile a message
+// never waits on I/O, so one thread that reads, processes and answers
+// without any hand-off is the cheapest per message.
 size_t DefaultWorkers(const config::DatabaseConfig& leases) {
   size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  return leases.type == "memfile" ? 1 : std::max<size_t>(64, 16 * cores);
+  return leases.type == "memfile" ? 1 : std::max<size_t>(2, cores);
 }
 
 bool SameLeaseDatabase(const config::DatabaseConfig& a, const config::DatabaseConfig& b) {
@@ -77,13 +82,6 @@ bool SameLeaseDatabase(const config::DatabaseConfig& a, const config::DatabaseCo
 }
 
 }  // namespace
-
-struct Dhcp4Server::Worker {
-  boost::asio::io_context io{1};
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard =
-      boost::asio::make_work_guard(io);
-  std::atomic<int> pending{0};
-};
 
 struct Dhcp4Server::ListenSocket {
   ListenSocket(boost::asio::io_context& io, std::unique_ptr<PacketSocket> s, int index,
@@ -110,7 +108,7 @@ Dhcp4Server::~Dhcp4Server() {
   io_.stop();
   maintenance_.stop();
   health_.stop();
-  for (auto& w : workers_) w->io.stop();
+  for (auto& w : workers_) w->Stop();
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
   }
@@ -135,7 +133,9 @@ absl::StatusOr<std::unique_ptr<Dhcp4Server>> Dhcp4Server::Create(
   if (workers == 0) workers = DefaultWorkers(config->lease_database);
   // With one thread the I/O thread processes messages itself (no workers).
   if (workers > 1) {
-    for (size_t i = 0; i < workers; ++i) server->workers_.push_back(std::make_unique<Worker>());
+    for (size_t i = 0; i < workers; ++i) {
+      server->workers_.push_back(std::make_unique<FiberWorker>(kMaxInFlightPerWorker));
+    }
   }
   server->start_time_ = server->reconfigure_time_ = Now();
   return server;
@@ -238,21 +238,17 @@ void Dhcp4Server::HandleDatagram(const std::shared_ptr<ListenSocket>& socket,
     return;
   }
   // Route by chaddr (bytes 28..43) so one client's messages stay in order.
-  size_t hash =
-      data.size() >= 44
-          ? absl::HashOf(std::string_view(reinterpret_cast<const char*>(data.data()) + 28, 16))
-          : 0;
-  Worker& worker = *workers_[hash % workers_.size()];
-  if (worker.pending.load(std::memory_order_relaxed) >= kMaxPendingPerWorker) {
+  std::string client =
+      data.size() >= 44 ? std::string(reinterpret_cast<const char*>(data.data()) + 28, 16) : "";
+  FiberWorker& worker = *workers_[absl::HashOf(client) % workers_.size()];
+  if (worker.pending() >= kMaxPendingPerWorker) {
     counters_.Increment(PacketCounter::kReceived);
     counters_.Increment(PacketCounter::kReceiveDrop);
     return;
   }
-  worker.pending.fetch_add(1, std::memory_order_relaxed);
-  boost::asio::post(worker.io, [this, &worker, socket,
-                                copy = std::vector<uint8_t>(data.begin(), data.end()), meta,
-                                queued = std::chrono::steady_clock::now()]() {
-    worker.pending.fetch_sub(1, std::memory_order_relaxed);
+  worker.Submit(std::move(client), [this, socket,
+                                    copy = std::vector<uint8_t>(data.begin(), data.end()), meta,
+                                    queued = std::chrono::steady_clock::now()]() {
     if (std::chrono::steady_clock::now() - queued > kMaxQueueWait) {
       counters_.Increment(PacketCounter::kReceived);
       counters_.Increment(PacketCounter::kReceiveDrop);
@@ -609,9 +605,7 @@ void Dhcp4Server::Shutdown(int exit_code) {
 }
 
 int Dhcp4Server::Run() {
-  for (auto& worker : workers_) {
-    threads_.emplace_back([&w = *worker] { w.io.run(); });
-  }
+  for (auto& worker : workers_) worker->Start();
   auto maintenance_guard = boost::asio::make_work_guard(maintenance_);
   ScheduleMaintenance();
   threads_.emplace_back([this] { maintenance_.run(); });
@@ -631,7 +625,7 @@ int Dhcp4Server::Run() {
   std::lock_guard lock(reconfigure_mu_);  // wait for a reconfiguration in progress
 
   // Stop taking packets, let the workers finish what they hold, then flush.
-  for (auto& worker : workers_) worker->guard.reset();
+  for (auto& worker : workers_) worker->Stop();
   maintenance_.stop();
   health_.stop();
   for (std::thread& t : threads_) t.join();

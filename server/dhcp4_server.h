@@ -3,11 +3,13 @@
 // Threads:
 //  - the I/O thread runs packet sockets (Boost.Asio), signals and timers;
 //  - N workers process messages; all messages of one client (by chaddr) go to
-//    the same worker, so one client's messages are handled in order. With a
-//    store that may block (SQL) there are many workers and the I/O thread
-//    only reads datagrams and hands them on. With one thread (the default for
-//    memfile, whose writes never wait on a network) the I/O thread processes
-//    each message itself, saving a thread hand-off per message;
+//    the same worker and are processed one at a time, in order. With a store
+//    that waits on a database (SQL) the I/O thread only reads datagrams and
+//    hands them on, and each worker (FiberWorker, one per core) runs every
+//    message as a fiber, so a message waiting on the database parks without
+//    holding a thread. With one thread (the default for memfile, whose writes
+//    never wait on a network) the I/O thread processes each message itself,
+//    saving a thread hand-off per message;
 //  - a maintenance thread reclaims expired leases, releases stale offers and
 //    runs lease file cleanup, so none of that stalls the packet path;
 //  - a health thread watches a shared lease database and applies Kea's
@@ -33,6 +35,7 @@
 #include "config/config.h"
 #include "server/backend_registry.h"
 #include "server/dhcp4_processor.h"
+#include "server/fiber_worker.h"
 #include "server/interface_table.h"
 #include "server/packet_counters.h"
 #include "server/packet_socket.h"
@@ -95,7 +98,6 @@ class Dhcp4Server {
   int64_t last_reconfigure_time() const { return reconfigure_time_.load(); }
 
  private:
-  struct Worker;
   struct ListenSocket;
 
   Dhcp4Server(ServerOptions options, const BackendRegistry& backends,
@@ -148,7 +150,7 @@ class Dhcp4Server {
   boost::asio::io_context maintenance_;
   boost::asio::io_context health_;                      // watches the lease database (on-fail)
   std::vector<std::shared_ptr<ListenSocket>> sockets_;  // I/O thread only
-  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::unique_ptr<FiberWorker>> workers_;
   std::vector<std::thread> threads_;
   std::atomic<int> exit_code_{0};
   enum class Phase { kCreated, kRunning, kStopped };

@@ -683,14 +683,14 @@ TEST_F(SqlLeaseStoreTest, ConcurrentLookupsGetExactlyTheirLeases) {
 }
 
 // Every key of both kinds at once (236 lookups, some keys twice) with one
-// statement at a time (lookup_leaders 1): while one runs the others queue,
+// statement at a time (lookup_readers 1): while one runs the others queue,
 // so a batch usually holds more than 64 distinct keys and goes out in
 // chunks.
 TEST(SqlLeaseStoreLookupTest, MoreThan64DistinctKeysAtOnce) {
   auto db = LeaseDatabase::Create();
   ASSERT_TRUE(db.ok()) << db.status();
   SqlLeaseStoreOptions options;
-  options.lookup_leaders = 1;
+  options.lookup_readers = 1;
   auto opened = (*db)->OpenStore(options);
   ASSERT_TRUE(opened.ok()) << opened.status();
   SqlLeaseStore& store = **opened;

@@ -1,0 +1,69 @@
+#include "server/fiber_worker.h"
+
+#include "boost/asio/post.hpp"
+
+namespace shoal::server {
+
+FiberWorker::FiberWorker(size_t max_in_flight)
+    : max_in_flight_(std::max<size_t>(1, max_in_flight)),
+      guard_(boost::asio::make_work_guard(io_)),
+      runner_([this](std::function<void()> resume) { boost::asio::post(io_, std::move(resume)); }) {
+}
+
+FiberWorker::~FiberWorker() { Stop(); }
+
+void FiberWorker::Start() {
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+void FiberWorker::Stop() {
+  // Every task in flight holds a work guard until it ends, and each one
+  // posts the next of its key before that: io_.run() returns once all are
+  // done.
+  guard_.reset();
+  if (thread_.joinable()) thread_.join();
+}
+
+void FiberWorker::Submit(std::string key, std::function<void()> task) {
+  pending_.fetch_add(1, std::memory_order_relaxed);
+  boost::asio::post(io_, [this, key = std::move(key), task = std::move(task)]() mutable {
+    Arrive(std::move(key), std::move(task));
+  });
+}
+
+void FiberWorker::Arrive(std::string key, Task task) {
+  auto [it, fresh] = busy_.try_emplace(key);
+  if (!fresh) {
+    it->second.push_back(std::move(task));
+  } else if (runner_.in_flight() >= max_in_flight_) {
+    waiting_.emplace_back(std::move(key), std::move(task));
+  } else {
+    Launch(key, std::move(task));
+  }
+}
+
+void FiberWorker::Launch(const std::string& key, Task task) {
+  runner_.Start([this, key, task = std::move(task), work = boost::asio::make_work_guard(io_)] {
+    task();
+    pending_.fetch_sub(1, std::memory_order_relaxed);
+    boost::asio::post(io_, [this, key] { Finished(key); });
+  });
+}
+
+void FiberWorker::Finished(const std::string& key) {
+  auto it = busy_.find(key);
+  if (!it->second.empty()) {
+    Task next = std::move(it->second.front());
+    it->second.pop_front();
+    Launch(key, std::move(next));
+  } else {
+    busy_.erase(it);
+  }
+  while (runner_.in_flight() < max_in_flight_ && !waiting_.empty()) {
+    auto [waiting_key, task] = std::move(waiting_.front());
+    waiting_.pop_front();
+    Launch(waiting_key, std::move(task));
+  }
+}
+
+}  // namespace shoal::server

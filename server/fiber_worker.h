@@ -1,0 +1,70 @@
+// FiberWorker: one message-processing thread that runs each message as a
+// fiber (fiber::FiberRunner). A message waiting on the lease database parks
+// its fiber, and the thread goes on with other messages, so a few threads
+// keep hundreds of messages in flight without a thread context switch per
+// wait, and many messages' lookups and writes share one statement.
+//
+// Tasks with the same key (one client) run one at a time, in the order they
+// were submitted. At most `max_in_flight` tasks run (or are parked) at once;
+// the others wait in submission order.
+//
+// Threading: Submit() and pending() from any thread; Start() and Stop() from
+// the owning thread. Tasks follow FiberRunner's rules (no lock held across a
+// wait, nothing thrown).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "boost/asio/executor_work_guard.hpp"
+#include "boost/asio/io_context.hpp"
+#include "fiber/fiber_runner.h"
+
+namespace shoal::server {
+
+class FiberWorker {
+ public:
+  explicit FiberWorker(size_t max_in_flight);
+  ~FiberWorker();  // Stop()s
+  FiberWorker(const FiberWorker&) = delete;
+  FiberWorker& operator=(const FiberWorker&) = delete;
+
+  // Starts the thread.
+  void Start();
+  // Runs every task submitted so far to its end, then ends the thread.
+  void Stop();
+
+  // Queues `task` behind the other tasks of `key`.
+  void Submit(std::string key, std::function<void()> task);
+  // Tasks submitted and not finished.
+  int pending() const { return pending_.load(std::memory_order_relaxed); }
+
+ private:
+  using Task = std::function<void()>;
+  // On the worker's thread:
+  void Arrive(std::string key, Task task);
+  void Launch(const std::string& key, Task task);
+  // `key`'s task finished: its next one, or a task waiting for a slot.
+  void Finished(const std::string& key);
+
+  const size_t max_in_flight_;
+  boost::asio::io_context io_{1};
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard_;
+  fiber::FiberRunner runner_;
+  std::thread thread_;
+  std::atomic<int> pending_{0};
+  // Worker's thread only. Keys with a task in flight or waiting for a slot,
+  // each with the tasks queued behind it.
+  absl::flat_hash_map<std::string, std::deque<Task>> busy_;
+  // Tasks that found max_in_flight_ tasks running (their keys are busy_).
+  std::deque<std::pair<std::string, Task>> waiting_;
+};
+
+}  // namespace shoal::server
