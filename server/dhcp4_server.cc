@@ -131,8 +131,10 @@ absl::StatusOr<std::unique_ptr<Dhcp4Server>> Dhcp4Server::Create(
 
   size_t workers = server->options_.workers;
   if (workers == 0) workers = DefaultWorkers(config->lease_database);
-  // With one thread the I/O thread processes messages itself (no workers).
-  if (workers > 1) {
+  // With one thread and memfile the I/O thread processes messages itself
+  // (no workers). A SQL store always gets fiber workers: on the I/O thread a
+  // message waiting on the database would hold up every other.
+  if (workers > 1 || config->lease_database.type != "memfile") {
     for (size_t i = 0; i < workers; ++i) {
       server->workers_.push_back(std::make_unique<FiberWorker>(kMaxInFlightPerWorker));
     }
