@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "absl/strings/str_cat.h"
+#include "fiber/completion.h"
 #include "lease_backend/sql_lease_codec.h"
 
 namespace shoal::lease_backend {

@@ -2,12 +2,13 @@
 // concurrent callers are committed together: each Add/Update/Delete call
 // queues its change and waits (fiber::Completion: a caller on a fiber parks
 // only its fiber) until the transaction holding it has committed (or
-// failed). Each committer connection (four by default) has its own thread;
+// failed). Each committer connection (two by default) has its own thread;
 // a committer that finishes a batch takes everything queued meanwhile (up to
-// max_batch) as the next one, in ONE transaction, and wakes every caller of
-// the batch with its own result. So many callers share one durable commit
-// (one fsync) instead of paying one each, batches grow with the load by
-// themselves, and the database's durability settings are left alone.
+// max_batch; while busy it lingers up to `linger` for `fill` changes, see
+// sql_batch_queue.h) as the next one, in ONE transaction, and wakes every
+// caller of the batch with its own result. So many callers share one durable
+// commit (one fsync) instead of paying one each, batches grow with the load
+// by themselves, and the database's durability settings are left alone.
 //
 // Per-change results, without failing the rest of the batch:
 //   Add     OK, or AlreadyExists when the address has a lease (MySQL: the
@@ -58,7 +59,6 @@
 #include "db/connection.h"
 #include "db/connection_pool.h"
 #include "db/database_params.h"
-#include "fiber/completion.h"
 #include "lease_backend/lease.h"
 #include "lease_backend/sql_batch_queue.h"
 

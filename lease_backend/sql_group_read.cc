@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "fiber/completion.h"
 #include "lease_backend/sql_lease_codec.h"
 
 namespace shoal::lease_backend {

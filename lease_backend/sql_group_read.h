@@ -34,7 +34,6 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "db/connection.h"
-#include "fiber/completion.h"
 #include "lease_backend/lease.h"
 #include "lease_backend/sql_batch_queue.h"
 
