@@ -26,3 +26,29 @@ function(shoal_test NAME)
   set_tests_properties(${NAME} PROPERTIES LABELS "${ARG_LABEL}"
     ENVIRONMENT "SHOAL_SOURCE_DIR=${PROJECT_SOURCE_DIR};SHOAL_BINARY_DIR=${CMAKE_BINARY_DIR}")
 endfunction()
+
+# shoal_sql_test(NAME SOURCES... DEPS... [RUNS targets...] [SERIAL]):
+# shoal_test once per SQL dialect, against the servers `scripts/db.sh start`
+# runs: NAME with DIALECT replaced by mysql / pgsql, labelled mysql /
+# postgresql, compiled with SHOAL_TEST_DIALECT. RUNS: binaries the test runs
+# (built first). SERIAL: the test stops the shared server, so nothing else
+# runs meanwhile.
+function(shoal_sql_test NAME)
+  cmake_parse_arguments(ARG "SERIAL" "" "SOURCES;DEPS;RUNS" ${ARGN})
+  foreach(_dialect mysql pgsql)
+    if(_dialect STREQUAL "mysql")
+      set(_label mysql)
+    else()
+      set(_label postgresql)
+    endif()
+    string(REPLACE "DIALECT" ${_dialect} _name ${NAME})
+    shoal_test(${_name} LABEL ${_label} SOURCES ${ARG_SOURCES} DEPS ${ARG_DEPS})
+    target_compile_definitions(${_name} PRIVATE SHOAL_TEST_DIALECT="${_dialect}")
+    if(ARG_SERIAL)
+      set_tests_properties(${_name} PROPERTIES RUN_SERIAL TRUE)
+    endif()
+    if(ARG_RUNS)
+      add_dependencies(${_name} ${ARG_RUNS})
+    endif()
+  endforeach()
+endfunction()

@@ -27,6 +27,8 @@ int BlockBits(const config::Pool& pool) {
   return std::clamp(bits, 4, 10);
 }
 
+uint64_t BlockSize(const config::Pool& pool) { return uint64_t{1} << BlockBits(pool); }
+
 // The blocks of a subnet's pools, in address order, by index.
 struct BlockList {
   struct Span {
@@ -40,7 +42,7 @@ struct BlockList {
 
   explicit BlockList(const config::Subnet4& subnet) {
     for (const config::Pool& pool : subnet.pools) {
-      const uint64_t size = uint64_t{1} << BlockBits(pool);
+      const uint64_t size = BlockSize(pool);
       const uint64_t start = pool.first.value() & ~(size - 1);
       const uint64_t count = (uint64_t{pool.last.value()} - start) / size + 1;
       spans.push_back({&pool, start, count, size});
@@ -52,12 +54,8 @@ struct BlockList {
     for (const Span& span : spans) {
       if (index < span.count) {
         const uint64_t start = span.first_start + index * span.size;
-        return AddressBlock{
-            .first = dhcp::Ipv4Address(
-                static_cast<uint32_t>(std::max<uint64_t>(start, span.pool->first.value()))),
-            .last = dhcp::Ipv4Address(static_cast<uint32_t>(
-                std::min<uint64_t>(start + span.size - 1, span.pool->last.value()))),
-            .subnet_id = subnet_id};
+        return BlockClaimer::BlockOf(*span.pool, subnet_id,
+                                     dhcp::Ipv4Address(static_cast<uint32_t>(start)));
       }
       index -= span.count;
     }
@@ -77,7 +75,7 @@ BlockClaimer::BlockClaimer(std::shared_ptr<lease_backend::LeaseStore> store, std
 
 AddressBlock BlockClaimer::BlockOf(const config::Pool& pool, uint32_t subnet_id,
                                    dhcp::Ipv4Address address) {
-  const uint64_t size = uint64_t{1} << BlockBits(pool);
+  const uint64_t size = BlockSize(pool);
   const uint64_t start = address.value() & ~(size - 1);
   return AddressBlock{
       .first = dhcp::Ipv4Address(
@@ -94,7 +92,7 @@ size_t BlockClaimer::held_blocks() const {
 
 uint64_t BlockClaimer::LowWater(const config::Subnet4& subnet) {
   if (subnet.pools.empty()) return 1;
-  return (uint64_t{1} << BlockBits(subnet.pools.front())) / 4;
+  return BlockSize(subnet.pools.front()) / 4;
 }
 
 uint64_t BlockClaimer::FreeHeld(uint32_t subnet_id, const FreeAddressMap& map,

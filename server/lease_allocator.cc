@@ -56,6 +56,13 @@ void ForgetTakenOffer(OfferBook& offers, const std::string& client_key, dhcp::Ip
   }
 }
 
+// A conditional lease write found the row changed since it was read (by
+// another node, worker or command): not an error, the caller looks again.
+bool LostRace(const absl::Status& written) {
+  return absl::IsAborted(written) || absl::IsAlreadyExists(written) ||
+         absl::IsNotFound(written);
+}
+
 }  // namespace
 
 uint32_t LeaseAllocator::LifetimeFor(const config::Subnet4& subnet,
@@ -341,7 +348,7 @@ absl::StatusOr<std::optional<LeaseAllocator::RequestResult>> LeaseAllocator::Req
   const Lease4 lease = NewLease(request, *subnet, address, host);
   absl::Status written =
       offer->row_expire ? leases_.Update(lease, *offer->row_expire) : leases_.Add(lease);
-  if (absl::IsAborted(written) || absl::IsAlreadyExists(written) || absl::IsNotFound(written)) {
+  if (LostRace(written)) {
     return std::nullopt;  // the store changed since the offer: check everything
   }
   if (!written.ok()) return written;
@@ -410,7 +417,7 @@ absl::StatusOr<LeaseAllocator::RequestResult> LeaseAllocator::Request(
     }
     const Lease4 lease = NewLease(request, *subnet, address, *host);
     absl::Status written = WriteLease(lease, current);
-    if (absl::IsAborted(written) || absl::IsAlreadyExists(written) || absl::IsNotFound(written)) {
+    if (LostRace(written)) {
       continue;  // someone else wrote this address meanwhile: look again
     }
     if (!written.ok()) return written;

@@ -620,6 +620,14 @@ std::string Addresses(const std::vector<Lease4>& leases) {
   return absl::StrCat("[", out, "]");
 }
 
+// How the lookups were batched (for the log; not asserted).
+void PrintReadStats(const GroupReadStats& stats) {
+  std::printf("group read: %llu lookups in %llu statements (largest %llu keys)\n",
+              static_cast<unsigned long long>(stats.lookups),
+              static_cast<unsigned long long>(stats.statements),
+              static_cast<unsigned long long>(stats.largest_batch));
+}
+
 // Compares a lookup's result with what it must be; counts and reports (the
 // first few) mismatches.
 void Check(const absl::StatusOr<std::vector<Lease4>>& got, const std::vector<Lease4>& want,
@@ -676,10 +684,7 @@ TEST_F(SqlLeaseStoreTest, ConcurrentLookupsGetExactlyTheirLeases) {
   EXPECT_EQ(stats.lookups, made.load());
   EXPECT_GE(stats.statements, 1u);
   EXPECT_LE(stats.statements, stats.lookups);
-  std::printf("group read: %llu lookups in %llu statements (largest %llu keys)\n",
-              static_cast<unsigned long long>(stats.lookups),
-              static_cast<unsigned long long>(stats.statements),
-              static_cast<unsigned long long>(stats.largest_batch));
+  PrintReadStats(stats);
 }
 
 // Every key of both kinds at once (236 lookups, some keys twice) with one
@@ -724,10 +729,7 @@ TEST(SqlLeaseStoreLookupTest, MoreThan64DistinctKeysAtOnce) {
   const GroupReadStats stats = store.group_read_stats();
   EXPECT_EQ(stats.lookups, kRounds * threads_per_round);
   EXPECT_LE(stats.statements, stats.lookups);
-  std::printf("group read: %llu lookups in %llu statements (largest %llu keys)\n",
-              static_cast<unsigned long long>(stats.lookups),
-              static_cast<unsigned long long>(stats.statements),
-              static_cast<unsigned long long>(stats.largest_batch));
+  PrintReadStats(stats);
 }
 
 // GroupReader itself on a real connection, with one statement at a time
@@ -800,10 +802,7 @@ TEST(GroupReaderTest, QueuedBatchOfMoreThan64KeysIsAnsweredInChunks) {
   for (size_t n : keys_per_statement) {
     EXPECT_LE(n, 64u);  // never more keys than the largest IN statement
   }
-  std::printf("group read: %llu lookups in %llu statements (largest %llu keys)\n",
-              static_cast<unsigned long long>(stats.lookups),
-              static_cast<unsigned long long>(stats.statements),
-              static_cast<unsigned long long>(stats.largest_batch));
+  PrintReadStats(stats);
 }
 
 TEST(SqlLeaseStoreSchemaTest, RefusesAnOlderSchemaNamingTheUpgradeCommand) {
