@@ -78,8 +78,8 @@ AddressBlock BlockClaimer::BlockOf(const config::Pool& pool, uint32_t subnet_id,
   const uint64_t size = BlockSize(pool);
   const uint64_t start = address.value() & ~(size - 1);
   return AddressBlock{
-      .first = dhcp::Ipv4Address(
-          static_cast<uint32_t>(std::max<uint64_t>(start, pool.first.value()))),
+      .first =
+          dhcp::Ipv4Address(static_cast<uint32_t>(std::max<uint64_t>(start, pool.first.value()))),
       .last = dhcp::Ipv4Address(
           static_cast<uint32_t>(std::min<uint64_t>(start + size - 1, pool.last.value()))),
       .subnet_id = subnet_id};
@@ -106,8 +106,8 @@ uint64_t BlockClaimer::FreeHeld(uint32_t subnet_id, const FreeAddressMap& map,
   return free;
 }
 
-absl::StatusOr<bool> BlockClaimer::ClaimMore(const config::Subnet4& subnet,
-                                             ServingContext& context, int64_t now) {
+absl::StatusOr<bool> BlockClaimer::ClaimMore(const config::Subnet4& subnet, ServingContext& context,
+                                             int64_t now) {
   FreeAddressMap* map = context.free_map(subnet.id);
   if (map == nullptr) return false;
   std::lock_guard claim_lock(claim_mu_);
@@ -159,8 +159,8 @@ absl::StatusOr<bool> BlockClaimer::ClaimMore(const config::Subnet4& subnet,
   return false;
 }
 
-absl::StatusOr<bool> BlockClaimer::ClaimAndLoad(const AddressBlock& block,
-                                                ServingContext& context, int64_t now) {
+absl::StatusOr<bool> BlockClaimer::ClaimAndLoad(const AddressBlock& block, ServingContext& context,
+                                                int64_t now) {
   const Clock::time_point asked = Clock::now();
   auto claimed = claims_.Claim(block, owner_, options_.claim_seconds);
   if (!claimed.ok()) return claimed.status();
@@ -181,10 +181,10 @@ absl::StatusOr<bool> BlockClaimer::ClaimAndLoad(const AddressBlock& block,
     (void)claims_.Release(block.first, owner_);
     return leases.status();
   }
-  Held held{.block = block,
-            .valid_until = asked + std::chrono::seconds(options_.claim_seconds -
-                                                        options_.margin_seconds),
-            .inactive_rows = {}};
+  Held held{
+      .block = block,
+      .valid_until = asked + std::chrono::seconds(options_.claim_seconds - options_.margin_seconds),
+      .inactive_rows = {}};
   FreeAddressMap* map = context.free_map(block.subnet_id);
   std::vector<bool> active(size, false);
   for (const Lease4& lease : *leases) {

@@ -240,17 +240,18 @@ void Dhcp4Server::HandleDatagram(const std::shared_ptr<ListenSocket>& socket,
     return;
   }
   // Route by chaddr (bytes 28..43) so one client's messages stay in order.
-  std::string client =
-      data.size() >= 44 ? std::string(reinterpret_cast<const char*>(data.data()) + 28, 16) : "";
-  FiberWorker& worker = *workers_[absl::HashOf(client) % workers_.size()];
+  const uint64_t client =
+      data.size() >= 44
+          ? absl::HashOf(std::string_view(reinterpret_cast<const char*>(data.data()) + 28, 16))
+          : 0;
+  FiberWorker& worker = *workers_[client % workers_.size()];
   if (worker.pending() >= kMaxPendingPerWorker) {
     counters_.Increment(PacketCounter::kReceived);
     counters_.Increment(PacketCounter::kReceiveDrop);
     return;
   }
-  worker.Submit(std::move(client), [this, socket,
-                                    copy = std::vector<uint8_t>(data.begin(), data.end()), meta,
-                                    queued = std::chrono::steady_clock::now()]() {
+  worker.Submit(client, [this, socket, copy = std::vector<uint8_t>(data.begin(), data.end()), meta,
+                         queued = std::chrono::steady_clock::now()]() {
     if (std::chrono::steady_clock::now() - queued > kMaxQueueWait) {
       counters_.Increment(PacketCounter::kReceived);
       counters_.Increment(PacketCounter::kReceiveDrop);

@@ -24,25 +24,24 @@ void FiberWorker::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void FiberWorker::Submit(std::string key, std::function<void()> task) {
+void FiberWorker::Submit(uint64_t key, std::function<void()> task) {
   pending_.fetch_add(1, std::memory_order_relaxed);
-  boost::asio::post(io_, [this, key = std::move(key), task = std::move(task)]() mutable {
-    Arrive(std::move(key), std::move(task));
-  });
+  boost::asio::post(
+      io_, [this, key, task = std::move(task)]() mutable { Arrive(key, std::move(task)); });
 }
 
-void FiberWorker::Arrive(std::string key, Task task) {
+void FiberWorker::Arrive(uint64_t key, Task task) {
   auto [it, fresh] = busy_.try_emplace(key);
   if (!fresh) {
     it->second.push_back(std::move(task));
   } else if (runner_.in_flight() >= max_in_flight_) {
-    waiting_.emplace_back(std::move(key), std::move(task));
+    waiting_.emplace_back(key, std::move(task));
   } else {
     Launch(key, std::move(task));
   }
 }
 
-void FiberWorker::Launch(const std::string& key, Task task) {
+void FiberWorker::Launch(uint64_t key, Task task) {
   runner_.Start([this, key, task = std::move(task), work = boost::asio::make_work_guard(io_)] {
     task();
     pending_.fetch_sub(1, std::memory_order_relaxed);
@@ -50,7 +49,7 @@ void FiberWorker::Launch(const std::string& key, Task task) {
   });
 }
 
-void FiberWorker::Finished(const std::string& key) {
+void FiberWorker::Finished(uint64_t key) {
   auto it = busy_.find(key);
   if (!it->second.empty()) {
     Task next = std::move(it->second.front());

@@ -4,8 +4,9 @@
 // keep hundreds of messages in flight without a thread context switch per
 // wait, and many messages' lookups and writes share one statement.
 //
-// Tasks with the same key (one client) run one at a time, in the order they
-// were submitted. At most `max_in_flight` tasks run (or are parked) at once;
+// Tasks with the same key (a hash of one client's identity) run one at a
+// time, in the order they were submitted; two clients whose keys collide
+// merely take turns. At most `max_in_flight` tasks run (or are parked) at once;
 // the others wait in submission order.
 //
 // Threading: Submit() and pending() from any thread; Start() and Stop() from
@@ -15,10 +16,10 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <optional>
-#include <string>
 #include <thread>
 #include <utility>
 
@@ -42,17 +43,17 @@ class FiberWorker {
   void Stop();
 
   // Queues `task` behind the other tasks of `key`.
-  void Submit(std::string key, std::function<void()> task);
+  void Submit(uint64_t key, std::function<void()> task);
   // Tasks submitted and not finished.
   int pending() const { return pending_.load(std::memory_order_relaxed); }
 
  private:
   using Task = std::function<void()>;
   // On the worker's thread:
-  void Arrive(std::string key, Task task);
-  void Launch(const std::string& key, Task task);
+  void Arrive(uint64_t key, Task task);
+  void Launch(uint64_t key, Task task);
   // `key`'s task finished: its next one, or a task waiting for a slot.
-  void Finished(const std::string& key);
+  void Finished(uint64_t key);
 
   const size_t max_in_flight_;
   boost::asio::io_context io_{1};
@@ -62,9 +63,9 @@ class FiberWorker {
   std::atomic<int> pending_{0};
   // Worker's thread only. Keys with a task in flight or waiting for a slot,
   // each with the tasks queued behind it.
-  absl::flat_hash_map<std::string, std::deque<Task>> busy_;
+  absl::flat_hash_map<uint64_t, std::deque<Task>> busy_;
   // Tasks that found max_in_flight_ tasks running (their keys are busy_).
-  std::deque<std::pair<std::string, Task>> waiting_;
+  std::deque<std::pair<uint64_t, Task>> waiting_;
 };
 
 }  // namespace shoal::server

@@ -59,8 +59,7 @@ void ForgetTakenOffer(OfferBook& offers, const std::string& client_key, dhcp::Ip
 // A conditional lease write found the row changed since it was read (by
 // another node, worker or command): not an error, the caller looks again.
 bool LostRace(const absl::Status& written) {
-  return absl::IsAborted(written) || absl::IsAlreadyExists(written) ||
-         absl::IsNotFound(written);
+  return absl::IsAborted(written) || absl::IsAlreadyExists(written) || absl::IsNotFound(written);
 }
 
 }  // namespace
@@ -286,9 +285,8 @@ absl::StatusOr<std::optional<Allocation>> LeaseAllocator::Discover(
     if (s == nullptr) continue;
     const bool own_lease = *existing && (*existing)->address == address;
     std::optional<Lease4> current;
-    auto usable =
-        Usable(*s, address, request.client, *host, request.now, &current, own_lease ? &*existing
-                                                                                     : nullptr);
+    auto usable = Usable(*s, address, request.client, *host, request.now, &current,
+                         own_lease ? &*existing : nullptr);
     if (!usable.ok()) return usable.status();
     if (!*usable) {
       ForgetTakenOffer(context_.offers(), request.client.Key(), address);

@@ -31,7 +31,7 @@ TEST(FiberWorkerTest, OneClientInOrderOthersBesideIt) {
   for (int n = 0; n < kPerClient; ++n) {
     for (int c = 0; c < kClients; ++c) {
       const int task = c * kPerClient + n;
-      worker.Submit(std::to_string(c), [&, c, n, task] {
+      worker.Submit(static_cast<uint64_t>(c), [&, c, n, task] {
         {
           std::lock_guard lock(mu);
           order[c].push_back(n);
@@ -60,7 +60,7 @@ TEST(FiberWorkerTest, AtMostMaxInFlightTheRestWait) {
   for (int i = 0; i < kTasks; ++i) gates.push_back(std::make_unique<fiber::Completion>());
   std::atomic<int> running{0}, most{0}, done{0};
   for (int i = 0; i < kTasks; ++i) {
-    worker.Submit(std::to_string(i), [&, i] {
+    worker.Submit(static_cast<uint64_t>(i), [&, i] {
       int now = ++running;
       int seen = most.load();
       while (now > seen && !most.compare_exchange_weak(seen, now)) {
