@@ -24,6 +24,43 @@ std::string AsKey(std::span<const uint8_t> bytes) {
   return std::string(bytes.begin(), bytes.end());
 }
 
+std::string AsKey(dhcp::Ipv4Address address) {
+  uint8_t bytes[4];
+  address.ToBytes(bytes);
+  return AsKey(bytes);
+}
+
+// A statement parameter for `value` of kind `key`.
+db::Param AsParam(GroupReader::Key key, const db::Bytes& value) {
+  if (key != GroupReader::Key::kAddress) return value;
+  return int64_t{dhcp::Ipv4Address::FromBytes(value.data()).value()};
+}
+
+const db::Statement& LookupStatement(GroupReader::Key key, size_t size) {
+  switch (key) {
+    case GroupReader::Key::kHwAddress:
+      return sql::GetByHwAddressIn(size);
+    case GroupReader::Key::kClientId:
+      return sql::GetByClientIdIn(size);
+    case GroupReader::Key::kAddress:
+      break;
+  }
+  return sql::GetByAddressIn(size);
+}
+
+// The value of `lease` that lookups of kind `key` match.
+std::string KeyOf(GroupReader::Key key, const Lease4& lease) {
+  switch (key) {
+    case GroupReader::Key::kHwAddress:
+      return AsKey(lease.hwaddr);
+    case GroupReader::Key::kClientId:
+      return AsKey(lease.client_id);
+    case GroupReader::Key::kAddress:
+      break;
+  }
+  return AsKey(lease.address);
+}
+
 }  // namespace
 
 struct GroupReader::Lookup {
@@ -68,7 +105,7 @@ void GroupReader::ReadLoop() {
 }
 
 void GroupReader::Answer(const std::vector<Lookup*>& batch) {
-  for (Key key : {Key::kHwAddress, Key::kClientId}) {
+  for (Key key : {Key::kHwAddress, Key::kClientId, Key::kAddress}) {
     // Distinct values of this kind, each with the lookups waiting for it.
     Waiting waiting;
     std::vector<const db::Bytes*> values;
@@ -90,9 +127,10 @@ void GroupReader::AnswerChunk(Key key, const std::vector<const db::Bytes*>& valu
   const size_t size = BatchSize(values.size());
   std::vector<db::Param> params;
   params.reserve(size);
-  for (size_t i = 0; i < size; ++i) params.emplace_back(*values[std::min(i, values.size() - 1)]);
-  const db::Statement& statement =
-      key == Key::kHwAddress ? sql::GetByHwAddressIn(size) : sql::GetByClientIdIn(size);
+  for (size_t i = 0; i < size; ++i) {
+    params.push_back(AsParam(key, *values[std::min(i, values.size() - 1)]));
+  }
+  const db::Statement& statement = LookupStatement(key, size);
   absl::StatusOr<std::vector<Lease4>> leases = [&]() -> absl::StatusOr<std::vector<Lease4>> {
     auto rows = read_(statement, params);
     if (!rows.ok()) return rows.status();
@@ -117,8 +155,7 @@ void GroupReader::AnswerChunk(Key key, const std::vector<const db::Bytes*>& valu
             [](const Lease4& a, const Lease4& b) { return a.address < b.address; });
   // The statement returns rows of this chunk's values only.
   for (const Lease4& lease : *leases) {
-    const auto& column = key == Key::kHwAddress ? lease.hwaddr : lease.client_id;
-    auto it = waiting.find(AsKey(column));
+    auto it = waiting.find(KeyOf(key, lease));
     if (it == waiting.end()) continue;
     for (Lookup* l : it->second) l->result->push_back(lease);
   }

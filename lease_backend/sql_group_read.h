@@ -1,9 +1,12 @@
-// GroupReader: the batching reader of SqlLeaseStore for the lookups every
-// DHCPDISCOVER and most DHCPREQUESTs make: a client's leases by hardware
-// address or by client identifier. Lookups of concurrent callers are
-// answered together with one statement per key kind (`WHERE hwaddr IN (?,
-// ...)`, up to 64 keys), so under load many lookups share one round trip,
-// which is where a busy node's and its database's CPU goes.
+// GroupReader: the batching reader of SqlLeaseStore for the lookups of the
+// packet path: a client's leases by hardware address or by client
+// identifier (every DHCPDISCOVER and most DHCPREQUESTs), and the lease of
+// one address (DHCPRELEASE, DHCPDECLINE, a requested address outside this
+// node's blocks). Lookups of concurrent callers are answered together with
+// one statement per key kind (`WHERE hwaddr IN (?, ...)`, up to 64 keys), so
+// under load many lookups share one round trip, which is where a busy
+// node's and its database's CPU goes; and a caller on a fiber never blocks
+// its thread on the database.
 //
 // Each statement runs on one of the reader's own threads (`readers` of
 // them, each reading through `read`, i.e. a pooled connection): a caller
@@ -51,7 +54,8 @@ class GroupReader {
   // retried on a lost session).
   using ReadFn = std::function<absl::StatusOr<db::ResultSet>(const db::Statement&,
                                                              const std::vector<db::Param>&)>;
-  enum class Key { kHwAddress, kClientId };
+  // kAddress: the value is the address's 4 bytes in network order.
+  enum class Key { kHwAddress, kClientId, kAddress };
 
   // `readers`: threads, i.e. statements in progress at once at most (at
   // least one).

@@ -111,6 +111,11 @@ const db::Statement& GetByClientIdIn(size_t keys) {
   return LookupIn(kAll, keys);
 }
 
+const db::Statement& GetByAddressIn(size_t keys) {
+  static const BuiltStatements& kAll = BuildLookups("address");
+  return LookupIn(kAll, keys);
+}
+
 // Kea's idiom: the row is replaced only if it still has the expire the
 // writer read, so a node never overwrites another node's newer lease.
 const db::Statement kUpdate(

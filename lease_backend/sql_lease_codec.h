@@ -41,18 +41,19 @@ extern const db::Statement kDelete;
 extern const db::Statement kExists;
 
 // Reads. Each returns the columns DecodeRow expects.
-extern const db::Statement kGet;                     // address
-extern const db::Statement kGetByHostname;           // hostname (twice on PostgreSQL: see .cc)
-extern const db::Statement kGetBySubnet;             // subnet_id
+extern const db::Statement kGet;            // address
+extern const db::Statement kGetByHostname;  // hostname (twice on PostgreSQL: see .cc)
+extern const db::Statement kGetBySubnet;    // subnet_id
 extern const db::Statement kGetAll;
 extern const db::Statement kGetPage;        // after, limit
 extern const db::Statement kGetExpired;     // now, limit
 extern const db::Statement kCountBySubnet;  // -> subnet_id, state, count
-// Leases whose hwaddr (client_id) is any of `keys` values, in no order;
-// keys: one of kLookupBatchSizes (pad a batch by repeating a key).
+// Leases whose hwaddr (client_id, address) is any of `keys` values, in no
+// order; keys: one of kLookupBatchSizes (pad a batch by repeating a key).
 inline constexpr size_t kLookupBatchSizes[] = {1, 2, 4, 8, 16, 32, 64};
 const db::Statement& GetByHwAddressIn(size_t keys);
 const db::Statement& GetByClientIdIn(size_t keys);
+const db::Statement& GetByAddressIn(size_t keys);
 
 // Plain statements.
 extern const db::Statement kDeleteReclaimedBefore;  // before

@@ -107,7 +107,9 @@ absl::StatusOr<uint64_t> SqlLeaseStore::Write(const db::Statement& statement,
 }
 
 absl::StatusOr<std::optional<Lease4>> SqlLeaseStore::Get(dhcp::Ipv4Address address) {
-  auto leases = ReadLeases(sql::kGet, {int64_t{address.value()}});
+  uint8_t bytes[4];
+  address.ToBytes(bytes);
+  auto leases = reader_->Find(GroupReader::Key::kAddress, bytes);
   if (!leases.ok()) return leases.status();
   if (leases->empty()) return std::optional<Lease4>();
   return std::optional<Lease4>(std::move(leases->front()));

@@ -65,17 +65,13 @@ std::shared_ptr<BlockClaimer> MakeClaimer(std::shared_ptr<lease_backend::LeaseSt
   return std::make_shared<BlockClaimer>(std::move(store), RunName());
 }
 
-// Worker threads when the configuration does not say. With a SQL store a
-// message waits on the database, parking its fiber (FiberWorker), so one
-// thread per core (at least two, so a rare synchronous database call, such
-// as claiming an address block, never stops all processing) keeps the
-// cores busy with hundreds of messages in flight. With memfile a message
-// never waits on I/O, so one thread that reads, processes and answers
-// without any hand-off is the cheapest per message.
-size_t DefaultWorkers(const config::DatabaseConfig& leases) {
-  size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  return leases.type == "memfile" ? 1 : std::max<size_t>(2, cores);
-}
+// Worker threads when the configuration does not say: none, the I/O thread
+// processes every message itself. With memfile a message never waits on
+// I/O; with a SQL store it runs as a fiber on the I/O thread (FiberWorker)
+// and parks while it waits on the database, so one thread keeps hundreds of
+// messages in flight without a thread hand-off or context switch per
+// message (each hand-off cost more CPU than processing the message).
+constexpr size_t kDefaultWorkers = 1;
 
 bool SameLeaseDatabase(const config::DatabaseConfig& a, const config::DatabaseConfig& b) {
   return a.type == b.type && a.name == b.name && a.persist == b.persist && a.raw == b.raw;
@@ -130,14 +126,16 @@ absl::StatusOr<std::unique_ptr<Dhcp4Server>> Dhcp4Server::Create(
   if (absl::Status s = server->OpenSockets(*config); !s.ok()) return s;
 
   size_t workers = server->options_.workers;
-  if (workers == 0) workers = DefaultWorkers(config->lease_database);
-  // With one thread and memfile the I/O thread processes messages itself
-  // (no workers). A SQL store always gets fiber workers: on the I/O thread a
-  // message waiting on the database would hold up every other.
-  if (workers > 1 || config->lease_database.type != "memfile") {
+  if (workers == 0) workers = kDefaultWorkers;
+  // One thread: the I/O thread processes messages itself; a SQL store's
+  // messages need fibers there, since one waiting on the database must not
+  // hold up every other.
+  if (workers > 1) {
     for (size_t i = 0; i < workers; ++i) {
       server->workers_.push_back(std::make_unique<FiberWorker>(kMaxInFlightPerWorker));
     }
+  } else if (config->lease_database.type != "memfile") {
+    server->workers_.push_back(std::make_unique<FiberWorker>(server->io_, kMaxInFlightPerWorker));
   }
   server->start_time_ = server->reconfigure_time_ = Now();
   return server;
@@ -348,6 +346,10 @@ absl::Status Dhcp4Server::Reconfigure(std::shared_ptr<const config::Config> conf
       auto opened = std::make_shared<std::promise<absl::Status>>();
       std::future<absl::Status> result = opened->get_future();
       boost::asio::post(io_, [this, opened, config] {
+        if (phase_.load() != Phase::kRunning) {  // run by the drain at shutdown
+          opened->set_value(absl::UnavailableError("the server is shutting down"));
+          return;
+        }
         absl::Status s = OpenSockets(*config);
         if (s.ok()) {
           for (auto& socket : sockets_) StartReceiving(socket);
@@ -628,6 +630,7 @@ int Dhcp4Server::Run() {
   std::lock_guard lock(reconfigure_mu_);  // wait for a reconfiguration in progress
 
   // Stop taking packets, let the workers finish what they hold, then flush.
+  for (auto& socket : sockets_) socket->descriptor.cancel();
   for (auto& worker : workers_) worker->Stop();
   maintenance_.stop();
   health_.stop();

@@ -2,14 +2,15 @@
 //
 // Threads:
 //  - the I/O thread runs packet sockets (Boost.Asio), signals and timers;
-//  - N workers process messages; all messages of one client (by chaddr) go to
-//    the same worker and are processed one at a time, in order. With a store
-//    that waits on a database (SQL) the I/O thread only reads datagrams and
-//    hands them on, and each worker (FiberWorker, one per core) runs every
-//    message as a fiber, so a message waiting on the database parks without
-//    holding a thread. With one thread (the default for memfile, whose writes
-//    never wait on a network) the I/O thread processes each message itself,
-//    saving a thread hand-off per message;
+//  - by default (one thread) the I/O thread also processes every message,
+//    with no hand-off: itself for memfile, whose writes never wait on a
+//    network; as a fiber per message for a SQL store (FiberWorker on the I/O
+//    thread's io_context), so a message waiting on the database parks and the
+//    thread goes on with the others;
+//  - with thread-pool-size N > 1, N workers (FiberWorker, a thread each)
+//    process messages and the I/O thread only reads datagrams and hands them
+//    on. In every setup all messages of one client (by chaddr) are processed
+//    one at a time, in order;
 //  - a maintenance thread reclaims expired leases, releases stale offers and
 //    runs lease file cleanup, so none of that stalls the packet path;
 //  - a health thread watches a shared lease database and applies Kea's
@@ -48,7 +49,7 @@ struct ServerOptions {
   std::string config_file;  // -c, re-read on SIGHUP and config-reload
   Ports ports;              // -p, -P
   bool debug = false;       // -d
-  size_t workers = 0;       // 0 = default: 1 for memfile, many for SQL stores
+  size_t workers = 0;       // 0 = default: 1 (the I/O thread)
 };
 
 class Dhcp4Server {

@@ -5,7 +5,18 @@
 namespace shoal::server {
 
 FiberWorker::FiberWorker(size_t max_in_flight)
+    : FiberWorker(std::make_unique<boost::asio::io_context>(1), max_in_flight) {}
+
+FiberWorker::FiberWorker(boost::asio::io_context& io, size_t max_in_flight)
     : max_in_flight_(std::max<size_t>(1, max_in_flight)),
+      io_(io),
+      runner_([this](std::function<void()> resume) { boost::asio::post(io_, std::move(resume)); }) {
+}
+
+FiberWorker::FiberWorker(std::unique_ptr<boost::asio::io_context> own_io, size_t max_in_flight)
+    : max_in_flight_(std::max<size_t>(1, max_in_flight)),
+      own_io_(std::move(own_io)),
+      io_(*own_io_),
       guard_(boost::asio::make_work_guard(io_)),
       runner_([this](std::function<void()> resume) { boost::asio::post(io_, std::move(resume)); }) {
 }
@@ -13,10 +24,19 @@ FiberWorker::FiberWorker(size_t max_in_flight)
 FiberWorker::~FiberWorker() { Stop(); }
 
 void FiberWorker::Start() {
-  thread_ = std::thread([this] { io_.run(); });
+  if (own_io_) thread_ = std::thread([this] { io_.run(); });
 }
 
 void FiberWorker::Stop() {
+  if (!own_io_) {
+    // Every task in flight ends after a few posts to io_ (resumes, the next
+    // task of its key): run them here.
+    io_.restart();
+    while (pending() > 0 || runner_.in_flight() > 0 || !busy_.empty()) {
+      if (io_.run_one() == 0) io_.restart();
+    }
+    return;
+  }
   // Every task in flight holds a work guard until it ends, and each one
   // posts the next of its key before that: io_.run() returns once all are
   // done.
@@ -42,6 +62,7 @@ void FiberWorker::Arrive(uint64_t key, Task task) {
 }
 
 void FiberWorker::Launch(uint64_t key, Task task) {
+  // The work guard keeps io_.run() going while the task is parked.
   runner_.Start([this, key, task = std::move(task), work = boost::asio::make_work_guard(io_)] {
     task();
     pending_.fetch_sub(1, std::memory_order_relaxed);

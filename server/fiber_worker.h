@@ -9,6 +9,11 @@
 // merely take turns. At most `max_in_flight` tasks run (or are parked) at once;
 // the others wait in submission order.
 //
+// A worker either owns its thread (Start() starts it) or runs on a thread
+// that already runs an io_context, such as a server's I/O thread: then a
+// message needs no hand-off to another thread at all, and a parked fiber is
+// resumed by a post to that io_context.
+//
 // Threading: Submit() and pending() from any thread; Start() and Stop() from
 // the owning thread. Tasks follow FiberRunner's rules (no lock held across a
 // wait, nothing thrown).
@@ -19,6 +24,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -32,14 +38,20 @@ namespace shoal::server {
 
 class FiberWorker {
  public:
+  // A worker with a thread of its own.
   explicit FiberWorker(size_t max_in_flight);
+  // A worker on the thread that runs `io` (which must outlive it).
+  FiberWorker(boost::asio::io_context& io, size_t max_in_flight);
   ~FiberWorker();  // Stop()s
   FiberWorker(const FiberWorker&) = delete;
   FiberWorker& operator=(const FiberWorker&) = delete;
 
-  // Starts the thread.
+  // Starts the worker's own thread (nothing for a worker on another's).
   void Start();
-  // Runs every task submitted so far to its end, then ends the thread.
+  // Runs every task submitted so far to its end, then ends the worker's own
+  // thread. A worker on another's io_context runs that io_context here until
+  // its tasks are done; call it once that io_context is no longer run
+  // elsewhere and nothing else is left on it that would start new tasks.
   void Stop();
 
   // Queues `task` behind the other tasks of `key`.
@@ -49,6 +61,7 @@ class FiberWorker {
 
  private:
   using Task = std::function<void()>;
+  FiberWorker(std::unique_ptr<boost::asio::io_context> own_io, size_t max_in_flight);
   // On the worker's thread:
   void Arrive(uint64_t key, Task task);
   void Launch(uint64_t key, Task task);
@@ -56,7 +69,8 @@ class FiberWorker {
   void Finished(uint64_t key);
 
   const size_t max_in_flight_;
-  boost::asio::io_context io_{1};
+  std::unique_ptr<boost::asio::io_context> own_io_;  // null on another's io_context
+  boost::asio::io_context& io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard_;
   fiber::FiberRunner runner_;
   std::thread thread_;

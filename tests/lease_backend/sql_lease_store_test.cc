@@ -687,6 +687,44 @@ TEST_F(SqlLeaseStoreTest, ConcurrentLookupsGetExactlyTheirLeases) {
   PrintReadStats(stats);
 }
 
+// 32 threads read single addresses at once (the reads of DHCPRELEASE and
+// DHCPDECLINE), half of them with a lease and half without: each gets
+// exactly its lease or none, and the reads go through the batching reader.
+TEST_F(SqlLeaseStoreTest, ConcurrentAddressReadsGetExactlyTheirLease) {
+  const LookupData data = LookupData::Make();
+  AddAll(*store_, data.leases);
+  const GroupReadStats before = store_->group_read_stats();
+  constexpr int kThreads = 32;
+  constexpr int kPerThread = 100;
+  std::atomic<int> wrong{0};
+  std::latch start(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      start.arrive_and_wait();
+      for (int i = 0; i < kPerThread; ++i) {
+        const Lease4& leased = data.leases[static_cast<size_t>(i * 11 + t) % data.leases.size()];
+        // Every other read asks for an address past every lease.
+        const dhcp::Ipv4Address address =
+            i % 2 == 0 ? leased.address : dhcp::Ipv4Address(0xc6336400u + i * kThreads + t);
+        auto got = store_->Get(address);
+        const bool right =
+            got.ok() && (i % 2 == 0 ? *got == std::optional<Lease4>(leased) : !got->has_value());
+        if (!right && ++wrong <= 5) {
+          ADD_FAILURE() << address.ToString() << ": "
+                        << (got.ok() ? (got->has_value() ? "another lease" : "no lease")
+                                     : got.status().ToString());
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  const GroupReadStats stats = store_->group_read_stats();
+  EXPECT_EQ(stats.lookups - before.lookups, uint64_t{kThreads} * kPerThread);
+  PrintReadStats(stats);
+}
+
 // Every key of both kinds at once (236 lookups, some keys twice) with one
 // statement at a time (lookup_readers 1): while one runs the others queue,
 // so a batch usually holds more than 64 distinct keys and goes out in

@@ -1,6 +1,7 @@
 // FiberWorker: one client's tasks run one at a time in submission order,
 // while other clients' tasks run beside them; at most max_in_flight run at
-// once; Stop() runs everything submitted to its end.
+// once; Stop() runs everything submitted to its end; a worker on another's
+// io_context runs its tasks on that io_context's thread.
 #include "server/fiber_worker.h"
 
 #include <atomic>
@@ -8,8 +9,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "boost/asio/io_context.hpp"
 #include "fiber/completion.h"
 #include "gtest/gtest.h"
 
@@ -75,6 +78,45 @@ TEST(FiberWorkerTest, AtMostMaxInFlightTheRestWait) {
   EXPECT_EQ(done.load(), kTasks);
   EXPECT_LE(most.load(), 3);
   EXPECT_GE(most.load(), 1);
+}
+
+// As a SQL node's I/O thread uses it: the worker has no thread; its tasks
+// run on the thread that runs the io_context (here Stop(), on this one),
+// and their waits are ended from another thread.
+TEST(FiberWorkerTest, OnAnotherIoContextRunsThereInOrder) {
+  boost::asio::io_context io;
+  FiberWorker worker(io, 64);
+  worker.Start();  // nothing to start
+  constexpr int kClients = 3, kPerClient = 4;
+  std::vector<std::unique_ptr<fiber::Completion>> gates;
+  for (int i = 0; i < kClients * kPerClient; ++i) {
+    gates.push_back(std::make_unique<fiber::Completion>());
+  }
+  std::map<int, std::vector<int>> order;  // only the io_context's thread writes
+  std::atomic<int> elsewhere{0};
+  const std::thread::id here = std::this_thread::get_id();
+  for (int n = 0; n < kPerClient; ++n) {
+    for (int c = 0; c < kClients; ++c) {
+      const int task = c * kPerClient + n;
+      worker.Submit(static_cast<uint64_t>(c), [&, c, n, task] {
+        if (std::this_thread::get_id() != here) ++elsewhere;
+        order[c].push_back(n);
+        gates[task]->Wait();
+        if (std::this_thread::get_id() != here) ++elsewhere;
+      });
+    }
+  }
+  EXPECT_EQ(worker.pending(), kClients * kPerClient);  // nothing ran yet
+  std::thread signaller([&] {
+    for (int i = kClients * kPerClient - 1; i >= 0; --i) gates[i]->Signal();
+  });
+  worker.Stop();
+  signaller.join();
+  EXPECT_EQ(worker.pending(), 0);
+  EXPECT_EQ(elsewhere.load(), 0);
+  for (int c = 0; c < kClients; ++c) {
+    EXPECT_EQ(order[c], (std::vector<int>{0, 1, 2, 3})) << "client " << c;
+  }
 }
 
 }  // namespace
