@@ -66,6 +66,8 @@ class MySqlConnection final : public Connection {
       st->execute("SET SESSION time_zone = '+00:00'");
       st->execute("SET SESSION wait_timeout = 2592000");
       if (params_.readonly) st->execute("SET SESSION TRANSACTION READ ONLY");
+      // Plan an IN list from index statistics (see DatabaseParams).
+      if (params_.index_scans_only) st->execute("SET SESSION eq_range_index_dive_limit = 1");
     } catch (const sql::SQLException& e) {
       conn_.reset();
       return Map(e, "connecting");
@@ -203,8 +205,8 @@ class MySqlConnection final : public Connection {
         ps->setString(index, sql::SQLString(*s));
       } else {
         const Bytes& b = std::get<Bytes>(v);
-        ps->setString(index,
-                      sql::SQLString(std::string(reinterpret_cast<const char*>(b.data()), b.size())));
+        ps->setString(
+            index, sql::SQLString(std::string(reinterpret_cast<const char*>(b.data()), b.size())));
       }
     }
   }

@@ -260,6 +260,27 @@ TEST_F(DbSqlTest, ReadOnlySessionsRejectWrites) {
   EXPECT_TRUE(absl::IsPermissionDenied(w.status())) << w.status();
 }
 
+// A store whose every query has an index asks for index-only planning:
+// PostgreSQL never plans a sequential scan, MariaDB estimates an IN list
+// from index statistics (no B-tree dive per value); other sessions keep the
+// server's defaults.
+TEST_F(DbSqlTest, IndexScansOnlySessionsPlanForIndexes) {
+  const bool pg = kDialect == Dialect::kPostgreSql;
+  const Statement setting(pg ? "SELECT current_setting('enable_seqscan')"
+                             : "SELECT @@SESSION.eq_range_index_dive_limit");
+  DatabaseParams indexed = db_->params();
+  indexed.index_scans_only = true;
+  auto c = Connect(indexed);
+  ASSERT_TRUE(c.ok()) << c.status();
+  auto got = (*c)->Query(setting);
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->rows.size(), 1u);
+  EXPECT_EQ(got->rows[0].StringOr(0), pg ? "off" : "1");
+  auto plain = conn_->Query(setting);
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_NE(plain->rows[0].StringOr(0), pg ? "off" : "1");
+}
+
 // The reservation idioms in docs/sql-schema.md: run exactly as documented,
 // then read back the way the host store reads a reservation.
 std::vector<std::string> DocumentedIdioms(std::string_view tag) {
