@@ -116,9 +116,12 @@ class Db:
             self.client(self.admin_db, 'CREATE DATABASE "%s"' % name)
 
     def empty_leases(self, name, kea):
+        # TRUNCATE, not DELETE: InnoDB purges deleted rows in the background,
+        # and purging the previous step's 100000 rows took a share of the CPU
+        # during the next step.
         tables = ["lease4"] + (["lease4_stat"] if kea else [])
         if self.dialect == "mysql":
-            self.client(name, "; ".join("DELETE FROM %s" % t for t in tables))
+            self.client(name, "; ".join("TRUNCATE TABLE %s" % t for t in tables))
         else:
             self.client(name, "TRUNCATE %s" % ", ".join(tables))
 

@@ -28,6 +28,7 @@ namespace shoal::lease_backend::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class SqlLeaseStoreTest : public ::testing::Test {
  protected:
@@ -723,6 +724,50 @@ TEST_F(SqlLeaseStoreTest, ConcurrentAddressReadsGetExactlyTheirLease) {
   const GroupReadStats stats = store_->group_read_stats();
   EXPECT_EQ(stats.lookups - before.lookups, uint64_t{kThreads} * kPerThread);
   PrintReadStats(stats);
+}
+
+// The batched lookups use their index even when the planner's statistics
+// say lease4 is empty (right after it was emptied, before the statistics are
+// recomputed): MariaDB, estimating IN lists from statistics in these
+// sessions, planned a table scan per lookup there until the lookups named
+// their index, which took a node from 10000 to 6500 exchanges/s.
+TEST_F(SqlLeaseStoreTest, LookupsUseTheirIndexOnAnEmptyTable) {
+  const bool pg = db_->params().dialect == db::Dialect::kPostgreSql;
+  db::DatabaseParams params = db_->params();
+  params.index_scans_only = true;  // as the store's sessions
+  auto connection = db::Connect(params);
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  ASSERT_TRUE((*connection)->ExecuteDirect(pg ? "ANALYZE lease4" : "ANALYZE TABLE lease4").ok());
+  const std::pair<const char*, const db::Statement*> lookups[] = {
+      {"hwaddr", &sql::GetByHwAddressIn(64)},
+      {"client_id", &sql::GetByClientIdIn(64)},
+      {"address", &sql::GetByAddressIn(64)}};
+  for (const auto& [what, statement] : lookups) {
+    const std::string text(statement->text(params.dialect));
+    std::vector<db::Param> keys;
+    for (int i = 0; i < 64; ++i) {
+      if (std::string_view(what) == "address") {
+        keys.emplace_back(int64_t{i + 1});
+      } else {
+        keys.emplace_back(db::Bytes{1, 2, static_cast<uint8_t>(i)});
+      }
+    }
+    auto plan = (*connection)->Query(db::Statement(absl::StrCat("EXPLAIN ", text)), keys);
+    ASSERT_TRUE(plan.ok()) << what << ": " << plan.status();
+    ASSERT_FALSE(plan->rows.empty()) << what;
+    std::string described;
+    for (const db::Row& row : plan->rows) {
+      for (size_t c = 0; c < row.size(); ++c) absl::StrAppend(&described, row.StringOr(c), " | ");
+    }
+    if (pg) {
+      EXPECT_THAT(described, Not(HasSubstr("Seq Scan"))) << what << ": " << described;
+    } else {
+      // EXPLAIN's columns: id, select_type, table, type, ...
+      const std::string type = plan->rows[0].StringOr(3);
+      EXPECT_TRUE(type == "range" || type == "ref" || type == "eq_ref" || type == "const")
+          << what << ": " << described;
+    }
+  }
 }
 
 // Every key of both kinds at once (236 lookups, some keys twice) with one
