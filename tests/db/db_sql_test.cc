@@ -199,6 +199,35 @@ TEST_F(DbSqlTest, ConditionalUpdateThatMatchesNothingIsAborted) {
   EXPECT_TRUE(absl::IsAborted(lost)) << lost;
 }
 
+// lease4.state takes lease_state's states only (a CHECK since 2.3, a
+// foreign key before), and NULL; no index is left behind for the old key.
+TEST_F(DbSqlTest, LeaseStateIsCheckedWithoutAForeignKey) {
+  ASSERT_TRUE(InitSchema(*conn_).ok());
+  Statement insert("INSERT INTO lease4 (address, subnet_id, state) VALUES (?, 1, ?)");
+  for (int64_t state : {0, 1, 2}) {
+    auto added = conn_->Execute(insert, {state + 1, state});
+    EXPECT_TRUE(added.ok()) << "state " << state << ": " << added.status();
+  }
+  EXPECT_TRUE(conn_->Execute(insert, {int64_t{10}, std::nullopt}).ok());
+  auto unknown = conn_->Execute(insert, {int64_t{11}, int64_t{3}});
+  EXPECT_FALSE(unknown.ok());
+  EXPECT_THAT(std::string(unknown.status().message()), HasSubstr("lease4_state_known"));
+  const bool pg = kDialect == Dialect::kPostgreSql;
+  auto foreign = conn_->Query(Statement(
+      pg ? "SELECT conname FROM pg_constraint WHERE conrelid = 'lease4'::regclass AND contype = 'f'"
+         : "SELECT constraint_name FROM information_schema.referential_constraints "
+           "WHERE constraint_schema = DATABASE() AND table_name = 'lease4'"));
+  ASSERT_TRUE(foreign.ok()) << foreign.status();
+  EXPECT_TRUE(foreign->rows.empty());
+  if (!pg) {
+    auto index = conn_->Query(
+        "SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() "
+        "AND table_name = 'lease4' AND index_name = 'fk_lease4_state'");
+    ASSERT_TRUE(index.ok()) << index.status();
+    EXPECT_TRUE(index->rows.empty());
+  }
+}
+
 TEST_F(DbSqlTest, ValuesRoundTrip) {
   ASSERT_TRUE(InitSchema(*conn_).ok());
   Bytes binary = {0x00, 0xff, 0x27, 0x5c, 0x00, 0x80};  // NUL, quote, backslash
