@@ -328,12 +328,12 @@ def search(args, run_step, what):
         return r, ok
 
     try:
-        while hi is None and rate <= args.max_rate:
+        while hi is None and lo < args.max_rate:
             r, ok = one(rate)
             if ok:
                 lo = rate
                 best = r if best is None or r["rate"] > best["rate"] else best
-                rate *= 2
+                rate = min(rate * 2, args.max_rate)  # --max-rate itself is tried too
             else:
                 hi = rate
         if hi is None and best is not None:
