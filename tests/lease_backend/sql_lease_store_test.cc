@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <latch>
 #include <map>
 #include <mutex>
@@ -644,6 +645,19 @@ void Check(const absl::StatusOr<std::vector<Lease4>>& got, const std::vector<Lea
   }
 }
 
+// Runs body(0) .. body(count - 1) on `count` threads released at once.
+void OnThreadsAtOnce(int count, const std::function<void(int)>& body) {
+  std::latch start(count);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < count; ++t) {
+    threads.emplace_back([&, t] {
+      start.arrive_and_wait();
+      body(t);
+    });
+  }
+  for (auto& th : threads) th.join();
+}
+
 void AddAll(SqlLeaseStore& store, const std::vector<Lease4>& leases) {
   for (const Lease4& l : leases) {
     absl::Status s = store.Add(l);
@@ -661,25 +675,19 @@ TEST_F(SqlLeaseStoreTest, ConcurrentLookupsGetExactlyTheirLeases) {
   constexpr int kPerThread = 150;
   std::atomic<uint64_t> made{0};
   std::atomic<int> wrong{0};
-  std::latch start(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      start.arrive_and_wait();
-      for (int i = 0; i < kPerThread; ++i) {
-        const bool by_hw = (i + t) % 2 == 0;
-        const size_t k = static_cast<size_t>(i * 7 + t * 13) % data.hw_keys.size();
-        const uint32_t subnet = static_cast<uint32_t>(i / 2 + t) % 5;
-        const std::vector<uint8_t>& key = by_hw ? data.hw_keys[k] : data.client_keys[k];
-        auto got = by_hw ? store_->GetByHwAddress(key, subnet) : store_->GetByClientId(key, subnet);
-        ++made;
-        Check(got, data.Expected(by_hw, key, subnet),
-              absl::StrCat(by_hw ? "hw-address" : "client-id", " key ", k, " subnet ", subnet),
-              wrong);
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
+  OnThreadsAtOnce(kThreads, [&](int t) {
+    for (int i = 0; i < kPerThread; ++i) {
+      const bool by_hw = (i + t) % 2 == 0;
+      const size_t k = static_cast<size_t>(i * 7 + t * 13) % data.hw_keys.size();
+      const uint32_t subnet = static_cast<uint32_t>(i / 2 + t) % 5;
+      const std::vector<uint8_t>& key = by_hw ? data.hw_keys[k] : data.client_keys[k];
+      auto got = by_hw ? store_->GetByHwAddress(key, subnet) : store_->GetByClientId(key, subnet);
+      ++made;
+      Check(got, data.Expected(by_hw, key, subnet),
+            absl::StrCat(by_hw ? "hw-address" : "client-id", " key ", k, " subnet ", subnet),
+            wrong);
+    }
+  });
   EXPECT_EQ(wrong.load(), 0);
   const GroupReadStats stats = store_->group_read_stats();
   EXPECT_EQ(stats.lookups, made.load());
@@ -698,28 +706,22 @@ TEST_F(SqlLeaseStoreTest, ConcurrentAddressReadsGetExactlyTheirLease) {
   constexpr int kThreads = 32;
   constexpr int kPerThread = 100;
   std::atomic<int> wrong{0};
-  std::latch start(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      start.arrive_and_wait();
-      for (int i = 0; i < kPerThread; ++i) {
-        const Lease4& leased = data.leases[static_cast<size_t>(i * 11 + t) % data.leases.size()];
-        // Every other read asks for an address past every lease.
-        const dhcp::Ipv4Address address =
-            i % 2 == 0 ? leased.address : dhcp::Ipv4Address(0xc6336400u + i * kThreads + t);
-        auto got = store_->Get(address);
-        const bool right =
-            got.ok() && (i % 2 == 0 ? *got == std::optional<Lease4>(leased) : !got->has_value());
-        if (!right && ++wrong <= 5) {
-          ADD_FAILURE() << address.ToString() << ": "
-                        << (got.ok() ? (got->has_value() ? "another lease" : "no lease")
-                                     : got.status().ToString());
-        }
+  OnThreadsAtOnce(kThreads, [&](int t) {
+    for (int i = 0; i < kPerThread; ++i) {
+      const Lease4& leased = data.leases[static_cast<size_t>(i * 11 + t) % data.leases.size()];
+      // Every other read asks for an address past every lease.
+      const dhcp::Ipv4Address address =
+          i % 2 == 0 ? leased.address : dhcp::Ipv4Address(0xc6336400u + i * kThreads + t);
+      auto got = store_->Get(address);
+      const bool right =
+          got.ok() && (i % 2 == 0 ? *got == std::optional<Lease4>(leased) : !got->has_value());
+      if (!right && ++wrong <= 5) {
+        ADD_FAILURE() << address.ToString() << ": "
+                      << (got.ok() ? (got->has_value() ? "another lease" : "no lease")
+                                   : got.status().ToString());
       }
-    });
-  }
-  for (auto& th : threads) th.join();
+    }
+  });
   EXPECT_EQ(wrong.load(), 0);
   const GroupReadStats stats = store_->group_read_stats();
   EXPECT_EQ(stats.lookups - before.lookups, uint64_t{kThreads} * kPerThread);
