@@ -1,6 +1,7 @@
 // BatchQueue: hands work queued by many callers to a few threads in
 // batches (GroupReader's lookups, GroupCommitter's lease changes). A taker
-// gets everything queued, up to `max_batch` items.
+// gets everything queued, up to `max_batch` items. BatchServers (below) are
+// those threads.
 //
 // Lingering: each statement costs the database a fixed amount besides its
 // rows, so a busy node gains by putting more rows in fewer statements. When
@@ -14,12 +15,15 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <functional>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "fiber/completion.h"
 
 namespace shoal::lease_backend {
 
@@ -78,6 +82,49 @@ class BatchQueue {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool lingering_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time last_take_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+};
+
+// BatchServers: `count` threads that each take a batch from one BatchQueue,
+// serve it (`serve(batch, index)`: answers every item; `index` 0..count-1
+// names the thread, e.g. its connection), then signal each item's `done`
+// (a fiber::Completion), and again. Await() queues an item and waits for
+// its batch to be served: a caller on a fiber parks only its fiber.
+// Destroying the servers serves what is queued, then ends the threads; no
+// Await() may start after that. Thread-safe.
+template <typename T>
+class BatchServers {
+ public:
+  using Serve = std::function<void(std::vector<T*>& batch, size_t index)>;
+
+  BatchServers(BatchOptions options, size_t count, Serve serve)
+      : queue_(options), serve_(std::move(serve)) {
+    for (size_t i = 0; i < count; ++i) threads_.emplace_back([this, i] { ServeLoop(i); });
+  }
+  ~BatchServers() {
+    queue_.Stop();
+    for (std::thread& t : threads_) t.join();
+  }
+  BatchServers(const BatchServers&) = delete;
+  BatchServers& operator=(const BatchServers&) = delete;
+
+  void Await(T& item) {
+    queue_.Push(&item);
+    item.done.Wait();
+  }
+
+ private:
+  void ServeLoop(size_t index) {
+    for (;;) {
+      std::vector<T*> batch = queue_.Take();
+      if (batch.empty()) return;  // stopping, nothing left
+      serve_(batch, index);
+      for (T* item : batch) item->done.Signal();
+    }
+  }
+
+  BatchQueue<T> queue_;
+  const Serve serve_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace shoal::lease_backend

@@ -75,15 +75,18 @@ absl::StatusOr<std::unique_ptr<GroupCommitter>> GroupCommitter::Create(
 GroupCommitter::GroupCommitter(GroupCommitOptions options,
                                std::vector<std::unique_ptr<db::Connection>> conns)
     : options_(std::move(options)),
-      queue_({.max_batch = options_.max_batch, .fill = options_.fill, .linger = options_.linger}) {
-  for (auto& c : conns) committers_.push_back(std::make_unique<Committer>(Committer{std::move(c)}));
-  for (auto& c : committers_) threads_.emplace_back([this, &c = *c] { CommitLoop(c); });
-}
+      committers_([&conns] {
+        std::vector<std::unique_ptr<Committer>> all;
+        for (auto& c : conns) all.push_back(std::make_unique<Committer>(Committer{std::move(c)}));
+        return all;
+      }()),
+      committer_threads_(
+          {.max_batch = options_.max_batch, .fill = options_.fill, .linger = options_.linger},
+          committers_.size(), [this](std::vector<Change*>& batch, size_t index) {
+            CommitOn(*committers_[index], batch);
+          }) {}
 
-GroupCommitter::~GroupCommitter() {
-  queue_.Stop();
-  for (std::thread& t : threads_) t.join();
-}
+GroupCommitter::~GroupCommitter() = default;
 
 absl::Status GroupCommitter::Add(const Lease4& lease) {
   Change c(Change::Kind::kAdd, &lease, lease.address, 0);
@@ -106,25 +109,19 @@ GroupCommitStats GroupCommitter::stats() const {
 }
 
 absl::Status GroupCommitter::Submit(Change& change) {
-  queue_.Push(&change);
-  change.done.Wait();
+  committer_threads_.Await(change);
   return change.result;
 }
 
-void GroupCommitter::CommitLoop(Committer& committer) {
-  for (;;) {
-    std::vector<Change*> batch = queue_.Take();
-    if (batch.empty()) return;  // stopping, nothing left
-    // After a pause the session may have died unnoticed (a database
-    // restart): then the batch starts with BEGIN, whose failure is known to
-    // have stored nothing, rather than an autocommitted INSERT whose outcome
-    // would be unknown.
-    const bool recently_used =
-        std::chrono::steady_clock::now() - committer.last_used < kIdleCheckAfter;
-    CommitBatch(*committer.connection, batch, recently_used);
-    committer.last_used = std::chrono::steady_clock::now();
-    for (Change* c : batch) c->done.Signal();
-  }
+void GroupCommitter::CommitOn(Committer& committer, std::vector<Change*>& batch) {
+  // After a pause the session may have died unnoticed (a database restart):
+  // then the batch starts with BEGIN, whose failure is known to have stored
+  // nothing, rather than an autocommitted INSERT whose outcome would be
+  // unknown.
+  const bool recently_used =
+      std::chrono::steady_clock::now() - committer.last_used < kIdleCheckAfter;
+  CommitBatch(*committer.connection, batch, recently_used);
+  committer.last_used = std::chrono::steady_clock::now();
 }
 
 absl::Status GroupCommitter::Reconnect(db::Connection& connection) {

@@ -49,7 +49,6 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -109,8 +108,8 @@ class GroupCommitter {
   GroupCommitter(GroupCommitOptions options, std::vector<std::unique_ptr<db::Connection>> conns);
   // Queues `change` and waits for its result.
   absl::Status Submit(Change& change);
-  // A committer thread: takes what is queued, commits it, and again.
-  void CommitLoop(Committer& committer);
+  // Commits `batch` on `committer` (on that committer's thread).
+  void CommitOn(Committer& committer, std::vector<Change*>& batch);
   // `one_statement_ok`: the connection was used a moment ago, so a batch
   // may go as one autocommitted INSERT (TryOneInsert).
   void CommitBatch(db::Connection& connection, std::vector<Change*>& batch, bool one_statement_ok);
@@ -141,12 +140,10 @@ class GroupCommitter {
 
   const GroupCommitOptions options_;
 
-  std::vector<std::unique_ptr<Committer>> committers_;  // one thread each
-
-  BatchQueue<Change> queue_;  // waiting for a committer thread
+  const std::vector<std::unique_ptr<Committer>> committers_;  // one thread each
   mutable absl::Mutex mu_;
   GroupCommitStats stats_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::thread> threads_;
+  BatchServers<Change> committer_threads_;  // last: its threads use the members above
 };
 
 // Sets what a committer session needs (READ COMMITTED on MySQL); called

@@ -4,7 +4,6 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
-#include "fiber/completion.h"
 #include "lease_backend/sql_lease_codec.h"
 
 namespace shoal::lease_backend {
@@ -68,20 +67,15 @@ struct GroupReader::Lookup {
   const Key key;
   const db::Bytes value;
   absl::StatusOr<std::vector<Lease4>> result = std::vector<Lease4>();
-  fiber::Completion answered;
+  fiber::Completion done;  // signalled once `result` is final
 };
 
 GroupReader::GroupReader(ReadFn read, size_t readers, BatchOptions batching)
-    : read_(std::move(read)), queue_(batching) {
-  for (size_t i = 0; i < std::max<size_t>(readers, 1); ++i) {
-    threads_.emplace_back([this] { ReadLoop(); });
-  }
-}
+    : read_(std::move(read)),
+      readers_(batching, std::max<size_t>(readers, 1),
+               [this](std::vector<Lookup*>& batch, size_t) { Answer(batch); }) {}
 
-GroupReader::~GroupReader() {
-  queue_.Stop();
-  for (std::thread& t : threads_) t.join();
-}
+GroupReader::~GroupReader() = default;
 
 GroupReadStats GroupReader::stats() const {
   absl::MutexLock lock(&mu_);
@@ -90,18 +84,8 @@ GroupReadStats GroupReader::stats() const {
 
 absl::StatusOr<std::vector<Lease4>> GroupReader::Find(Key key, std::span<const uint8_t> value) {
   Lookup lookup(key, value);
-  queue_.Push(&lookup);
-  lookup.answered.Wait();
+  readers_.Await(lookup);
   return std::move(lookup.result);
-}
-
-void GroupReader::ReadLoop() {
-  for (;;) {
-    std::vector<Lookup*> batch = queue_.Take();
-    if (batch.empty()) return;  // stopping, nothing left
-    Answer(batch);
-    for (Lookup* l : batch) l->answered.Signal();
-  }
 }
 
 void GroupReader::Answer(const std::vector<Lookup*>& batch) {

@@ -29,7 +29,6 @@
 #include <functional>
 #include <span>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -75,19 +74,15 @@ class GroupReader {
   // Lookups of one kind by value (the value's bytes as a string).
   using Waiting = absl::flat_hash_map<std::string, std::vector<Lookup*>>;
 
-  // A reader thread: takes what is queued, answers it, and again.
-  void ReadLoop();
   void Answer(const std::vector<Lookup*>& batch);
   // One statement for distinct `values` of one kind (at most the largest
   // batch size), answering the lookups `waiting` for them.
   void AnswerChunk(Key key, const std::vector<const db::Bytes*>& values, const Waiting& waiting);
 
   const ReadFn read_;
-
-  BatchQueue<Lookup> queue_;  // waiting for a reader thread
   mutable absl::Mutex mu_;
   GroupReadStats stats_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::thread> threads_;
+  BatchServers<Lookup> readers_;  // last: its threads use the members above
 };
 
 }  // namespace shoal::lease_backend

@@ -1,5 +1,6 @@
 #include "server/fiber_worker.h"
 
+#include "boost/asio/dispatch.hpp"
 #include "boost/asio/post.hpp"
 
 namespace shoal::server {
@@ -32,7 +33,7 @@ void FiberWorker::Stop() {
     // Every task in flight ends after a few posts to io_ (resumes, the next
     // task of its key): run them here.
     io_.restart();
-    while (pending() > 0 || runner_.in_flight() > 0 || !busy_.empty()) {
+    while (pending() > 0 || !busy_.empty()) {
       if (io_.run_one() == 0) io_.restart();
     }
     return;
@@ -46,7 +47,9 @@ void FiberWorker::Stop() {
 
 void FiberWorker::Submit(uint64_t key, std::function<void()> task) {
   pending_.fetch_add(1, std::memory_order_relaxed);
-  boost::asio::post(
+  // On the worker's own thread (the I/O thread of a worker on another's
+  // io_context) the task arrives at once; from elsewhere it is posted.
+  boost::asio::dispatch(
       io_, [this, key, task = std::move(task)]() mutable { Arrive(key, std::move(task)); });
 }
 

@@ -1,12 +1,14 @@
 // BatchQueue: takers get everything queued; while batches are taken back to
 // back a taker lingers for a fuller one; a lone item at low load is taken at
-// once; Stop() drains, then ends the takers.
-#include "lease_backend/sql_batch_queue.h"
-
+// once; Stop() drains, then ends the takers. BatchServers serve every item
+// awaited, in batches of at most max_batch, and wake each caller after its
+// batch.
+#include <atomic>
 #include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "lease_backend/sql_batch_queue.h"
 
 namespace shoal::lease_backend {
 namespace {
@@ -52,6 +54,38 @@ TEST(BatchQueueTest, StopDrainsThenEndsTakers) {
   q.Stop();  // the lingering a Take would do ends with Stop
   EXPECT_EQ(q.Take(), std::vector<int*>{&b});
   EXPECT_TRUE(q.Take().empty());
+}
+
+TEST(BatchServersTest, ServeEveryAwaitedItemThenWakeItsCaller) {
+  struct Item {
+    int served_by = -1;  // written by the serving thread before `done`
+    fiber::Completion done;
+  };
+  constexpr int kItems = 64;
+  std::vector<Item> items(kItems);
+  std::atomic<size_t> largest{0};
+  std::atomic<int> unserved{0};
+  {
+    BatchServers<Item> servers(
+        {.max_batch = 8, .fill = 1, .linger = absl::ZeroDuration()}, 2,
+        [&](std::vector<Item*>& batch, size_t index) {
+          size_t seen = largest.load();
+          while (batch.size() > seen && !largest.compare_exchange_weak(seen, batch.size())) {
+          }
+          for (Item* item : batch) item->served_by = static_cast<int>(index);
+        });
+    std::vector<std::thread> callers;
+    for (Item& item : items) {
+      callers.emplace_back([&servers, &item, &unserved] {
+        servers.Await(item);
+        if (item.served_by != 0 && item.served_by != 1) ++unserved;
+      });
+    }
+    for (auto& t : callers) t.join();
+  }
+  EXPECT_EQ(unserved.load(), 0);
+  EXPECT_GE(largest.load(), 1u);
+  EXPECT_LE(largest.load(), 8u);
 }
 
 }  // namespace
