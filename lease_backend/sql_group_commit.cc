@@ -108,6 +108,11 @@ GroupCommitStats GroupCommitter::stats() const {
   return stats_;
 }
 
+void GroupCommitter::CountStatement() {
+  absl::MutexLock lock(&mu_);
+  ++stats_.statements;
+}
+
 absl::Status GroupCommitter::Submit(Change& change) {
   committer_threads_.Await(change);
   return change.result;
@@ -202,6 +207,7 @@ absl::Status OutcomeUnknown(const absl::Status& s, size_t changes) {
 
 absl::StatusOr<std::vector<bool>> GroupCommitter::BulkInsert(
     db::Connection& connection, const std::vector<const Change*>& adds) {
+  CountStatement();
   std::vector<db::Param> params;
   for (const Change* c : adds) {
     std::vector<db::Param> p = sql::InsertParams(*c->lease);
@@ -225,14 +231,18 @@ absl::StatusOr<std::vector<bool>> GroupCommitter::BulkInsert(
   return inserted;
 }
 
+bool GroupCommitter::FitsOneInsert(const std::vector<Change*>& live) {
+  if (live.size() > sql::kMaxBulkInsertRows) return false;
+  for (size_t i = 0; i < live.size(); ++i) {
+    if (live[i]->kind != Change::Kind::kAdd) return false;
+    if (i > 0 && live[i - 1]->address == live[i]->address) return false;
+  }
+  return true;
+}
+
 std::optional<GroupCommitter::Attempt> GroupCommitter::TryOneInsert(
     db::Connection& connection, const std::vector<Change*>& live,
     std::vector<absl::Status>& results) {
-  if (live.size() > sql::kMaxBulkInsertRows) return std::nullopt;
-  for (size_t i = 0; i < live.size(); ++i) {
-    if (live[i]->kind != Change::Kind::kAdd) return std::nullopt;
-    if (i > 0 && live[i - 1]->address == live[i]->address) return std::nullopt;
-  }
   absl::StatusOr<std::vector<bool>> inserted =
       BulkInsert(connection, std::vector<const Change*>(live.begin(), live.end()));
   if (inserted.ok()) {
@@ -288,7 +298,7 @@ GroupCommitter::Attempt GroupCommitter::TryBatch(db::Connection& connection,
     }
     return {.what = Attempt::What::kDrop, .index = index, .status = s};
   };
-  if (bulk && one_statement) {
+  if (bulk && one_statement && FitsOneInsert(live)) {
     if (std::optional<Attempt> a = TryOneInsert(connection, live, results)) return *a;
     // That INSERT failed on one of its rows: the same rows in one statement
     // would fail again, so go row by row.
@@ -336,6 +346,7 @@ GroupCommitter::Attempt GroupCommitter::TryBatch(db::Connection& connection,
     if (done[i]) continue;
     const Change& c = *live[i];
     const std::string addr = c.address.ToString();
+    CountStatement();
     if (c.kind == Change::Kind::kAdd) {
       absl::StatusOr<uint64_t> n = connection.Execute(sql::kInsert, sql::InsertParams(*c.lease));
       if (n.ok() && *n > 0) continue;

@@ -78,6 +78,7 @@ struct GroupCommitStats {
   uint64_t changes = 0;       // changes in committed transactions
   uint64_t largest_batch = 0;
   uint64_t retries = 0;  // batches redone (lost connection, deadlock, a failed change)
+  uint64_t statements = 0;  // lease-writing statements run (a bulk INSERT counts once)
 };
 
 class GroupCommitter {
@@ -120,13 +121,15 @@ class GroupCommitter {
   // most kMaxBulkInsertRows): for each, whether it was inserted (PostgreSQL
   // skips a taken address, RETURNING tells which; MySQL fails the whole
   // statement instead), or the statement's error.
-  static absl::StatusOr<std::vector<bool>> BulkInsert(db::Connection& connection,
-                                                      const std::vector<const Change*>& adds);
-  // A batch of nothing but new leases on distinct addresses, at most
-  // kMaxBulkInsertRows, as ONE autocommitted INSERT (one round trip instead
-  // of BEGIN, INSERTs, COMMIT). nullopt when the batch is not like that or
-  // the statement failed without storing anything (the transaction path
-  // then runs).
+  absl::StatusOr<std::vector<bool>> BulkInsert(db::Connection& connection,
+                                               const std::vector<const Change*>& adds);
+  void CountStatement();
+  // Whether `live` is nothing but new leases on distinct addresses, at most
+  // kMaxBulkInsertRows: a batch TryOneInsert can take.
+  static bool FitsOneInsert(const std::vector<Change*>& live);
+  // A batch that FitsOneInsert as ONE autocommitted INSERT (one round trip
+  // instead of BEGIN, INSERTs, COMMIT). nullopt when the statement failed
+  // without storing anything (the transaction path then runs, row by row).
   std::optional<Attempt> TryOneInsert(db::Connection& connection, const std::vector<Change*>& live,
                                       std::vector<absl::Status>& results);
   // After the connection was lost during TryOneInsert's statement:

@@ -890,6 +890,38 @@ TEST(GroupReaderTest, QueuedBatchOfMoreThan64KeysIsAnsweredInChunks) {
   PrintReadStats(stats);
 }
 
+// A batch of more new leases than one INSERT takes (kMaxBulkInsertRows)
+// goes as a transaction of multi-row INSERTs, not one statement per lease
+// (which it did when the batch was too large for the one-statement path).
+TEST(SqlLeaseStoreBulkTest, LargeBatchOfNewLeasesGoesInMultiRowInserts) {
+  auto db = LeaseDatabase::Create();
+  ASSERT_TRUE(db.ok()) << db.status();
+  constexpr int kLeases = 3 * static_cast<int>(sql::kMaxBulkInsertRows) + 8;
+  SqlLeaseStoreOptions options;
+  options.group_commit.committers = 1;
+  // Right after a batch, the committer waits for kLeases changes (or a
+  // minute) before taking the next: the burst below is one batch.
+  options.group_commit.fill = kLeases;
+  options.group_commit.linger = absl::Minutes(1);
+  auto opened = (*db)->OpenStore(options);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  SqlLeaseStore& store = **opened;
+  ASSERT_TRUE(store.Add(TestLease(5000, 5000)).ok());
+  const GroupCommitStats before = store.group_commit_stats();
+
+  std::vector<absl::Status> results(kLeases);
+  OnThreadsAtOnce(kLeases, [&](int t) { results[t] = store.Add(TestLease(6000 + t, t)); });
+  for (int t = 0; t < kLeases; ++t) EXPECT_TRUE(results[t].ok()) << t << ": " << results[t];
+
+  const GroupCommitStats after = store.group_commit_stats();
+  EXPECT_EQ(after.changes - before.changes, static_cast<uint64_t>(kLeases));
+  EXPECT_EQ(after.transactions - before.transactions, 1u);
+  EXPECT_EQ(after.statements - before.statements, 4u);  // 64 + 64 + 64 + 8 rows
+  auto all = store.GetAll();
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->size(), static_cast<size_t>(kLeases) + 1);
+}
+
 TEST(SqlLeaseStoreSchemaTest, RefusesAnOlderSchemaNamingTheUpgradeCommand) {
   auto scratch = db::testing::ScratchDatabase::Create(TestDialect());
   ASSERT_TRUE(scratch.ok()) << scratch.status();
