@@ -66,11 +66,12 @@ struct BlockList {
 }  // namespace
 
 BlockClaimer::BlockClaimer(std::shared_ptr<lease_backend::LeaseStore> store, std::string owner,
-                           BlockClaimerOptions options)
+                           BlockClaimerOptions options, Background background)
     : store_(std::move(store)),
       claims_(*store_->block_claims()),
       owner_(std::move(owner)),
       options_(options),
+      background_(std::move(background)),
       last_renew_(Clock::now()) {}
 
 AddressBlock BlockClaimer::BlockOf(const config::Pool& pool, uint32_t subnet_id,
@@ -116,6 +117,7 @@ absl::StatusOr<bool> BlockClaimer::ClaimMore(const config::Subnet4& subnet, Serv
   uint64_t start;
   {
     std::lock_guard lock(mu_);
+    if (released_) return false;
     // Another caller claimed while this one waited: use that first.
     if (FreeHeld(subnet.id, *map, Clock::now()) >= LowWater(subnet)) return true;
     // Every block looked taken a moment ago: do not ask again per message.
@@ -157,6 +159,29 @@ absl::StatusOr<bool> BlockClaimer::ClaimMore(const config::Subnet4& subnet, Serv
   std::lock_guard lock(mu_);
   give_up_until_[subnet.id] = Clock::now() + kRetryClaimsAfter;
   return false;
+}
+
+void BlockClaimer::TopUp(const config::Subnet4& subnet,
+                         const std::shared_ptr<ServingContext>& context, int64_t now) {
+  if (!background_) {
+    (void)ClaimMore(subnet, *context, now);  // a failure: the next Take tries again
+    return;
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (!topping_up_.insert(subnet.id).second) return;
+  }
+  // The subnet belongs to the context's configuration: alive while it is.
+  background_([self = weak_from_this(), subnet = &subnet, subnet_id = subnet.id,
+               weak_context = std::weak_ptr<ServingContext>(context), now] {
+    std::shared_ptr<BlockClaimer> claimer = self.lock();
+    if (claimer == nullptr) return;
+    if (std::shared_ptr<ServingContext> alive = weak_context.lock()) {
+      (void)claimer->ClaimMore(*subnet, *alive, now);  // a failure: the next Take asks again
+    }
+    std::lock_guard lock(claimer->mu_);
+    claimer->topping_up_.erase(subnet_id);
+  });
 }
 
 absl::StatusOr<bool> BlockClaimer::ClaimAndLoad(const AddressBlock& block, ServingContext& context,
@@ -270,6 +295,7 @@ absl::Status BlockClaimer::ReleaseAll() {
   {
     std::lock_guard lock(mu_);
     held_.clear();
+    released_ = true;
   }
   return claims_.ReleaseAll(owner_);
 }

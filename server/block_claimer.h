@@ -12,6 +12,11 @@
 // (expired, reclaimed), so taking such an address updates that row
 // conditionally without reading it first.
 //
+// The packet path never waits for a claim while the node still has free
+// addresses: when a subnet's held blocks run low, TopUp() claims the next
+// block on a background executor (the server's maintenance thread), and only
+// a subnet with nothing left claims while a message waits (ClaimMore).
+//
 // Claims are renewed by Maintain() (every few seconds, from the maintenance
 // thread) and given up when their block is full (other nodes may then reuse
 // what frees up there) and by ReleaseAll() when the node stops. A block whose
@@ -24,6 +29,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -31,6 +37,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "config/config.h"
 #include "lease_backend/address_block_claims.h"
@@ -47,14 +54,19 @@ struct BlockClaimerOptions {
   int margin_seconds = 10;  // stop using a claim this long before it lapses
 };
 
-class BlockClaimer {
+// Always held by std::shared_ptr (TopUp tasks hold it weakly).
+class BlockClaimer : public std::enable_shared_from_this<BlockClaimer> {
  public:
   using Clock = std::chrono::steady_clock;
 
+  // Runs a task off the packet path, some time later, on one thread.
+  using Background = std::function<void(std::function<void()>)>;
+
   // `store` must offer block_claims(). `owner`: this node's name in the
-  // claims table (unique per running node).
+  // claims table (unique per running node). `background`: where TopUp()
+  // claims (null: TopUp claims at once, in the caller).
   BlockClaimer(std::shared_ptr<lease_backend::LeaseStore> store, std::string owner,
-               BlockClaimerOptions options = {});
+               BlockClaimerOptions options = {}, Background background = nullptr);
 
   const std::string& owner() const { return owner_; }
 
@@ -76,11 +88,16 @@ class BlockClaimer {
   // One caller at a time claims; others wait and see its result.
   absl::StatusOr<bool> ClaimMore(const config::Subnet4& subnet, ServingContext& context,
                                  int64_t now);
+  // ClaimMore on the background executor, for a subnet running low (a Pick
+  // with running_low): at most one top-up per subnet is queued or running.
+  // The task holds `context` only weakly: once it is gone, so is the task.
+  void TopUp(const config::Subnet4& subnet, const std::shared_ptr<ServingContext>& context,
+             int64_t now);
 
   // Renews the claims (when renew_seconds have passed), forgets blocks
   // another node took over, gives up full blocks.
   absl::Status Maintain(ServingContext& context);
-  // Gives up every claim of this node.
+  // Gives up every claim of this node; it claims nothing after that.
   absl::Status ReleaseAll();
 
   // Blocks held (for status and tests).
@@ -110,6 +127,7 @@ class BlockClaimer {
   lease_backend::AddressBlockClaims& claims_;
   const std::string owner_;
   const BlockClaimerOptions options_;
+  const Background background_;
 
   mutable std::mutex mu_;
   absl::btree_map<uint32_t, Held> held_;                       // by first address
@@ -117,6 +135,8 @@ class BlockClaimer {
   absl::flat_hash_map<uint32_t, uint64_t> cursor_;            // subnet -> next block index
   absl::flat_hash_map<uint32_t, Clock::time_point> give_up_until_;  // subnet -> no claims
   Clock::time_point last_renew_;
+  absl::flat_hash_set<uint32_t> topping_up_;  // subnets with a TopUp queued or running
+  bool released_ = false;                     // ReleaseAll was called
 
   std::mutex claim_mu_;  // one ClaimMore at a time
 };

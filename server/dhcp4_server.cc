@@ -59,10 +59,12 @@ uint64_t AllocationSeed(const config::DatabaseConfig& leases) {
 }
 
 // This node's address blocks on a lease store shared with other nodes;
-// null for a store only this node uses.
-std::shared_ptr<BlockClaimer> MakeClaimer(std::shared_ptr<lease_backend::LeaseStore> store) {
+// null for a store only this node uses. `background` runs its top-up claims.
+std::shared_ptr<BlockClaimer> MakeClaimer(std::shared_ptr<lease_backend::LeaseStore> store,
+                                          BlockClaimer::Background background) {
   if (store->block_claims() == nullptr) return nullptr;
-  return std::make_shared<BlockClaimer>(std::move(store), RunName());
+  return std::make_shared<BlockClaimer>(std::move(store), RunName(), BlockClaimerOptions{},
+                                        std::move(background));
 }
 
 // Worker threads when the configuration does not say: none, the I/O thread
@@ -117,7 +119,7 @@ absl::StatusOr<std::unique_ptr<Dhcp4Server>> Dhcp4Server::Create(
   auto leases = backends.OpenLeaseStore(config->lease_database);
   if (!leases.ok()) return leases.status();
   auto context = ServingContext::Create(config, *leases, AllocationSeed(config->lease_database),
-                                        nullptr, MakeClaimer(*leases));
+                                        nullptr, MakeClaimer(*leases, server->Background()));
   if (!context.ok()) return context.status();
   server->context_.store(*context);
   auto interfaces = InterfaceTable::Load();
@@ -327,7 +329,7 @@ absl::Status Dhcp4Server::Reconfigure(std::shared_ptr<const config::Config> conf
     auto opened = backends_.OpenLeaseStore(config->lease_database);
     if (!opened.ok()) return opened.status();
     leases = *opened;
-    claimer = MakeClaimer(leases);
+    claimer = MakeClaimer(leases, Background());
   }
   auto context = ServingContext::Create(config, leases, AllocationSeed(config->lease_database),
                                         current->offers_ptr(), claimer);
@@ -497,6 +499,10 @@ void Dhcp4Server::WaitForSignals() {
 
 void Dhcp4Server::RunInBackground(std::function<void()> task) {
   boost::asio::post(maintenance_, std::move(task));
+}
+
+BlockClaimer::Background Dhcp4Server::Background() {
+  return [this](std::function<void()> task) { RunInBackground(std::move(task)); };
 }
 
 std::string Dhcp4Server::lease_database_state() const {

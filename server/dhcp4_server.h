@@ -75,6 +75,8 @@ class Dhcp4Server {
   }
   // Runs `task` on the maintenance thread (never a packet or listener thread).
   void RunInBackground(std::function<void()> task);
+  // RunInBackground as a function (the block claimer's top-ups).
+  BlockClaimer::Background Background();
 
   // Reclaims every expired lease now (`leases-reclaim`).
   absl::Status ReclaimExpiredLeases(bool remove);

@@ -190,11 +190,7 @@ absl::StatusOr<std::optional<Allocation>> LeaseAllocator::TakeClaimed(
       if (!*claimed) return std::nullopt;
       continue;
     }
-    if (pick->running_low) {
-      // Top up before this block runs out; a failure here only means the
-      // next offer tries again.
-      (void)claimer.ClaimMore(subnet, context_, request.now);
-    }
+    if (pick->running_low) claimer.TopUp(subnet, context_.shared_from_this(), request.now);
     auto allowed = Allowed(subnet, pick->address, request.client, host);
     if (!allowed.ok()) {
       map.MarkFree(pick->address);

@@ -21,7 +21,8 @@
 
 namespace shoal::server {
 
-class ServingContext {
+// Always held by std::shared_ptr (Create).
+class ServingContext : public std::enable_shared_from_this<ServingContext> {
  public:
   // Reads every lease from `leases` to mark used addresses. Fails if the
   // lease store cannot be read.

@@ -216,7 +216,8 @@ class BlockClaimerSqlTest : public ::testing::Test {
   // context reads the leases the database holds now.
   Node MakeNode(const std::string& owner, const config::Subnet4& subnet,
                 BlockClaimerOptions options = Options(),
-                std::shared_ptr<HookedStore>* hooked = nullptr) {
+                std::shared_ptr<HookedStore>* hooked = nullptr,
+                BlockClaimer::Background background = nullptr) {
     Node node;
     auto opened = db_->OpenStore();
     EXPECT_TRUE(opened.ok()) << opened.status();
@@ -226,7 +227,7 @@ class BlockClaimerSqlTest : public ::testing::Test {
       *hooked = std::make_shared<HookedStore>(node.store);
       node.store = *hooked;
     }
-    node.claimer = std::make_shared<BlockClaimer>(node.store, owner, options);
+    node.claimer = std::make_shared<BlockClaimer>(node.store, owner, options, background);
     config::Config config;
     config.subnets.push_back(subnet);
     auto context =
@@ -585,6 +586,54 @@ TEST_F(BlockClaimerSqlTest, MaintainDuringClaimMoreKeepsTheNewClaim) {
   EXPECT_EQ(Claims(), (std::map<uint32_t, std::string>{{A("192.0.2.16").value(), "node-a"}}));
   EXPECT_FALSE(*b.ClaimMore());
   EXPECT_EQ(a.TakeAll().size(), 16u);
+}
+
+// A subnet running low asks for one more block in the background: the
+// caller claims nothing itself, a second TopUp while one is queued adds no
+// task, the task claims the block; a task left over after ReleaseAll, or
+// after its context is gone, claims nothing.
+TEST_F(BlockClaimerSqlTest, TopUpClaimsInTheBackgroundOncePerSubnet) {
+  const config::Subnet4 subnet =
+      MakeSubnet(1, "192.0.2.0/24", {MakePool("192.0.2.10", "192.0.2.250")});
+  std::vector<std::function<void()>> tasks;
+  Node a = MakeNode("node-a", subnet, Options(), nullptr,
+                    [&tasks](std::function<void()> task) { tasks.push_back(std::move(task)); });
+  ASSERT_TRUE(a.context);
+  ASSERT_TRUE(*a.ClaimMore());
+  ASSERT_EQ(a.claimer->held_blocks(), 1u);
+
+  std::optional<BlockClaimer::Pick> pick;
+  do {
+    pick = a.Take();
+    ASSERT_TRUE(pick.has_value()) << "the block ran out without running low";
+  } while (!pick->running_low);
+  a.claimer->TopUp(a.subnet(), a.context, kNow);
+  a.claimer->TopUp(a.subnet(), a.context, kNow);
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(a.claimer->held_blocks(), 1u);
+  EXPECT_EQ(Claims().size(), 1u);
+
+  tasks[0]();
+  EXPECT_EQ(a.claimer->held_blocks(), 2u);
+  EXPECT_EQ(Claims().size(), 2u);
+
+  // The subnet may ask again once its top-up ran.
+  a.claimer->TopUp(a.subnet(), a.context, kNow);
+  ASSERT_EQ(tasks.size(), 2u);
+  ASSERT_TRUE(a.claimer->ReleaseAll().ok());
+  tasks[1]();
+  EXPECT_EQ(a.claimer->held_blocks(), 0u);
+  EXPECT_TRUE(Claims().empty());
+
+  Node b = MakeNode("node-b", subnet, Options(), nullptr,
+                    [&tasks](std::function<void()> task) { tasks.push_back(std::move(task)); });
+  ASSERT_TRUE(b.context);
+  b.claimer->TopUp(b.subnet(), b.context, kNow);
+  ASSERT_EQ(tasks.size(), 3u);
+  b.context.reset();
+  tasks[2]();
+  EXPECT_EQ(b.claimer->held_blocks(), 0u);
+  EXPECT_TRUE(Claims().empty());
 }
 
 }  // namespace
