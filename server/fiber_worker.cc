@@ -77,7 +77,7 @@ void FiberWorker::Finished(uint64_t key) {
   auto it = busy_.find(key);
   if (!it->second.empty()) {
     Task next = std::move(it->second.front());
-    it->second.pop_front();
+    it->second.erase(it->second.begin());
     Launch(key, std::move(next));
   } else {
     busy_.erase(it);

@@ -28,6 +28,7 @@
 #include <optional>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "boost/asio/executor_work_guard.hpp"
@@ -76,8 +77,9 @@ class FiberWorker {
   std::thread thread_;
   std::atomic<int> pending_{0};
   // Worker's thread only. Keys with a task in flight or waiting for a slot,
-  // each with the tasks queued behind it.
-  absl::flat_hash_map<uint64_t, std::deque<Task>> busy_;
+  // each with the tasks queued behind it, oldest first (a vector: an empty
+  // one allocates nothing, and a key rarely has more than one).
+  absl::flat_hash_map<uint64_t, std::vector<Task>> busy_;
   // Tasks that found max_in_flight_ tasks running (their keys are busy_).
   std::deque<std::pair<uint64_t, Task>> waiting_;
 };
