@@ -10,6 +10,7 @@ PACKAGES=(
   libboost-dev libboost-system-dev libboost-context-dev nlohmann-json3-dev libabsl-dev
   libmysqlcppconn-dev libpq-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
+  libgoogle-perftools-dev  # tcmalloc for shoal-dhcp4 (SHOAL_TCMALLOC)
   # database servers for tests and demos (started by scripts/db.sh, not as services)
   mariadb-server mariadb-client postgresql postgresql-client
   # Kea 2.2: the baseline for benchmarks and compatibility tests
