@@ -21,9 +21,9 @@
 // address in arrival order), so committers of different nodes lock rows in
 // the same order. Adds that are alone on their address in the batch go
 // first, up to 64 rows per INSERT (one round trip), so a burst of new leases
-// costs a few statements per transaction; a batch of nothing but such Adds
-// (the common case: new clients) is one autocommitted INSERT, a single
-// round trip with the same durability as a COMMIT.
+// costs a few statements per transaction; a batch of at most 64 such Adds
+// and nothing else (the common case: new clients) is one autocommitted
+// INSERT, a single round trip with the same durability as a COMMIT.
 //
 // Failures: a statement error that is the change's own (e.g. a value the
 // column rejects) fails that change only; the transaction is rolled back and
