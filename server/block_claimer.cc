@@ -163,15 +163,12 @@ absl::StatusOr<bool> BlockClaimer::ClaimMore(const config::Subnet4& subnet, Serv
 
 void BlockClaimer::TopUp(const config::Subnet4& subnet,
                          const std::shared_ptr<ServingContext>& context, int64_t now) {
-  if (!background_) {
-    (void)ClaimMore(subnet, *context, now);  // a failure: the next Take tries again
-    return;
-  }
   {
     std::lock_guard lock(mu_);
     if (!topping_up_.insert(subnet.id).second) return;
   }
-  // The subnet belongs to the context's configuration: alive while it is.
+  // The subnet belongs to the context's configuration: alive while it is
+  // (its id is kept apart, for when the context is gone).
   background_([self = weak_from_this(), subnet = &subnet, subnet_id = subnet.id,
                weak_context = std::weak_ptr<ServingContext>(context), now] {
     std::shared_ptr<BlockClaimer> claimer = self.lock();

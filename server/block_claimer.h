@@ -64,9 +64,9 @@ class BlockClaimer : public std::enable_shared_from_this<BlockClaimer> {
 
   // `store` must offer block_claims(). `owner`: this node's name in the
   // claims table (unique per running node). `background`: where TopUp()
-  // claims (null: TopUp claims at once, in the caller).
+  // claims.
   BlockClaimer(std::shared_ptr<lease_backend::LeaseStore> store, std::string owner,
-               BlockClaimerOptions options = {}, Background background = nullptr);
+               BlockClaimerOptions options, Background background);
 
   const std::string& owner() const { return owner_; }
 

@@ -217,7 +217,9 @@ class BlockClaimerSqlTest : public ::testing::Test {
   Node MakeNode(const std::string& owner, const config::Subnet4& subnet,
                 BlockClaimerOptions options = Options(),
                 std::shared_ptr<HookedStore>* hooked = nullptr,
-                BlockClaimer::Background background = nullptr) {
+                BlockClaimer::Background background = [](std::function<void()> task) {
+                  task();  // top-ups at once, in the caller
+                }) {
     Node node;
     auto opened = db_->OpenStore();
     EXPECT_TRUE(opened.ok()) << opened.status();
