@@ -53,6 +53,10 @@ class LeaseStore {
   virtual absl::StatusOr<std::vector<Lease4>> GetAll() = 0;
   // Leases with address > `after`, in address order, at most `limit`.
   virtual absl::StatusOr<std::vector<Lease4>> GetPage(dhcp::Ipv4Address after, size_t limit) = 0;
+  // Leases with first <= address <= last, in address order (one address
+  // block: what a node reads when it claims one).
+  virtual absl::StatusOr<std::vector<Lease4>> GetRange(dhcp::Ipv4Address first,
+                                                       dhcp::Ipv4Address last) = 0;
   // Leases in state default or declined whose expire() <= now, oldest first.
   virtual absl::StatusOr<std::vector<Lease4>> GetExpired(int64_t now, size_t limit) = 0;
   // Deletes expired-reclaimed leases whose expire() < `before`; returns how many.

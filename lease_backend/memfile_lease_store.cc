@@ -506,6 +506,17 @@ absl::StatusOr<std::vector<Lease4>> MemfileLeaseStore::GetPage(dhcp::Ipv4Address
   return out;
 }
 
+absl::StatusOr<std::vector<Lease4>> MemfileLeaseStore::GetRange(dhcp::Ipv4Address first,
+                                                                dhcp::Ipv4Address last) {
+  absl::ReaderMutexLock l(&mu_);
+  std::vector<Lease4> out;
+  for (auto it = by_address_.lower_bound(first.value());
+       it != by_address_.end() && it->first <= last.value(); ++it) {
+    out.push_back(it->second);
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<Lease4>> MemfileLeaseStore::GetExpired(int64_t now, size_t limit) {
   absl::ReaderMutexLock l(&mu_);
   std::vector<Lease4> out;

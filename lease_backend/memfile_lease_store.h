@@ -90,6 +90,8 @@ class MemfileLeaseStore : public LeaseStore {
   absl::StatusOr<std::vector<Lease4>> GetBySubnet(uint32_t subnet_id) override;
   absl::StatusOr<std::vector<Lease4>> GetAll() override;
   absl::StatusOr<std::vector<Lease4>> GetPage(dhcp::Ipv4Address after, size_t limit) override;
+  absl::StatusOr<std::vector<Lease4>> GetRange(dhcp::Ipv4Address first,
+                                               dhcp::Ipv4Address last) override;
   absl::StatusOr<std::vector<Lease4>> GetExpired(int64_t now, size_t limit) override;
   absl::StatusOr<uint64_t> DeleteReclaimedBefore(int64_t before) override;
   absl::StatusOr<uint64_t> Wipe(uint32_t subnet_id) override;

@@ -150,6 +150,9 @@ const db::Statement kGetBySubnet(SHOAL_SELECT_MY "WHERE subnet_id = ? ORDER BY a
 const db::Statement kGetAll(SHOAL_SELECT_MY "ORDER BY address", SHOAL_SELECT_PG "ORDER BY address");
 const db::Statement kGetPage(SHOAL_SELECT_MY "WHERE address > ? ORDER BY address LIMIT ?",
                              SHOAL_SELECT_PG "WHERE address > ? ORDER BY address LIMIT ?");
+const db::Statement kGetRange(
+    SHOAL_SELECT_MY "WHERE address BETWEEN ? AND ? ORDER BY address",
+    SHOAL_SELECT_PG "WHERE address BETWEEN ? AND ? ORDER BY address");
 // Kea's reclamation query: index lease4_by_expire_state; infinite leases
 // (expire = cltt) never expire.
 const db::Statement kGetExpired(

@@ -46,6 +46,7 @@ extern const db::Statement kGetByHostname;  // hostname (twice on PostgreSQL: se
 extern const db::Statement kGetBySubnet;    // subnet_id
 extern const db::Statement kGetAll;
 extern const db::Statement kGetPage;        // after, limit
+extern const db::Statement kGetRange;       // first, last
 extern const db::Statement kGetExpired;     // now, limit
 extern const db::Statement kCountBySubnet;  // -> subnet_id, state, count
 // Leases whose hwaddr (client_id, address) is any of `keys` values, in no

@@ -143,6 +143,11 @@ absl::StatusOr<std::vector<Lease4>> SqlLeaseStore::GetPage(dhcp::Ipv4Address aft
   return ReadLeases(sql::kGetPage, {int64_t{after.value()}, Limit(limit)});
 }
 
+absl::StatusOr<std::vector<Lease4>> SqlLeaseStore::GetRange(dhcp::Ipv4Address first,
+                                                            dhcp::Ipv4Address last) {
+  return ReadLeases(sql::kGetRange, {int64_t{first.value()}, int64_t{last.value()}});
+}
+
 absl::StatusOr<std::vector<Lease4>> SqlLeaseStore::GetExpired(int64_t now, size_t limit) {
   if (limit == 0) return std::vector<Lease4>();
   return ReadLeases(sql::kGetExpired, {sql::TimeParam(now, dialect()), Limit(limit)});

@@ -194,11 +194,7 @@ absl::StatusOr<bool> BlockClaimer::ClaimAndLoad(const AddressBlock& block, Servi
     return false;
   }
   const uint64_t size = uint64_t{block.last.value()} - block.first.value() + 1;
-  // Every lease of the block: the page after the address before it.
-  absl::StatusOr<std::vector<Lease4>> leases =
-      block.first.value() == 0
-          ? absl::StatusOr<std::vector<Lease4>>(absl::InvalidArgumentError("block at 0.0.0.0"))
-          : store_->GetPage(dhcp::Ipv4Address(block.first.value() - 1), size);
+  absl::StatusOr<std::vector<Lease4>> leases = store_->GetRange(block.first, block.last);
   if (!leases.ok()) {
     (void)claims_.Release(block.first, owner_);
     return leases.status();
@@ -210,7 +206,6 @@ absl::StatusOr<bool> BlockClaimer::ClaimAndLoad(const AddressBlock& block, Servi
   FreeAddressMap* map = context.free_map(block.subnet_id);
   std::vector<bool> active(size, false);
   for (const Lease4& lease : *leases) {
-    if (lease.address.value() > block.last.value()) break;
     if (lease.active(now)) {
       active[lease.address.value() - block.first.value()] = true;
     } else {

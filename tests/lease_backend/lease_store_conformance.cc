@@ -236,6 +236,17 @@ TEST_P(LeaseStoreConformanceTest, GetPageWalksInAddressOrder) {
   EXPECT_THAT(*store_->GetPage(Addr(65536), 5), IsEmpty());
 }
 
+TEST_P(LeaseStoreConformanceTest, GetRangeReturnsOnlyTheRangeInAddressOrder) {
+  for (uint32_t h : {300u, 7u, 255u, 256u, 1u, 511u, 512u, 9u}) {
+    ASSERT_TRUE(store_->Add(MakeLease(h, h)).ok());
+  }
+  EXPECT_THAT(Hosts(*store_->GetRange(Addr(256), Addr(511))), ElementsAre(256, 300, 511));
+  EXPECT_THAT(Hosts(*store_->GetRange(Addr(0), Addr(255))), ElementsAre(1, 7, 9, 255));
+  EXPECT_THAT(Hosts(*store_->GetRange(Addr(9), Addr(9))), ElementsAre(9));
+  EXPECT_THAT(*store_->GetRange(Addr(10), Addr(254)), IsEmpty());
+  EXPECT_THAT(*store_->GetRange(Addr(513), Addr(1000)), IsEmpty());
+}
+
 TEST_P(LeaseStoreConformanceTest, GetExpiredOldestFirstSkipsReclaimedAndInfinite) {
   auto at = [](uint32_t host, int64_t expire, LeaseState state) {
     Lease4 l = MakeLease(host, host);

@@ -124,13 +124,13 @@ TEST(BlockClaimerBlockOfTest, BlocksAreAlignedAndAboutASixteenthOfThePool) {
   EXPECT_EQ(b.last, A("10.0.0.27"));
 }
 
-// A lease store that runs a hook before GetPage (the read ClaimMore makes
+// A lease store that runs a hook before GetRange (the read ClaimMore makes
 // of a block it just claimed) and otherwise is the SQL store.
 class HookedStore final : public lease_backend::LeaseStore {
  public:
   explicit HookedStore(std::shared_ptr<lease_backend::LeaseStore> inner)
       : inner_(std::move(inner)) {}
-  std::function<void()> before_get_page;
+  std::function<void()> before_get_range;
 
   absl::Status Add(const Lease4& l) override { return inner_->Add(l); }
   absl::Status Update(const Lease4& l, int64_t e) override { return inner_->Update(l, e); }
@@ -152,8 +152,11 @@ class HookedStore final : public lease_backend::LeaseStore {
   }
   absl::StatusOr<std::vector<Lease4>> GetAll() override { return inner_->GetAll(); }
   absl::StatusOr<std::vector<Lease4>> GetPage(Ipv4Address after, size_t limit) override {
-    if (before_get_page) before_get_page();
     return inner_->GetPage(after, limit);
+  }
+  absl::StatusOr<std::vector<Lease4>> GetRange(Ipv4Address first, Ipv4Address last) override {
+    if (before_get_range) before_get_range();
+    return inner_->GetRange(first, last);
   }
   absl::StatusOr<std::vector<Lease4>> GetExpired(int64_t now, size_t limit) override {
     return inner_->GetExpired(now, limit);
@@ -568,7 +571,7 @@ TEST_F(BlockClaimerSqlTest, MaintainDuringClaimMoreKeepsTheNewClaim) {
   absl::Notification maintained;
   absl::Status maintain_status;
   bool fired = false;  // only the test's thread runs ClaimMore
-  hooked->before_get_page = [&] {
+  hooked->before_get_range = [&] {
     if (fired) return;
     fired = true;
     maintainer = std::thread([&] {

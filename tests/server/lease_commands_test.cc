@@ -248,6 +248,10 @@ class RacingStore : public lease_backend::LeaseStore {
                                                              size_t l) override {
     return inner_->GetPage(a, l);
   }
+  absl::StatusOr<std::vector<lease_backend::Lease4>> GetRange(dhcp::Ipv4Address f,
+                                                              dhcp::Ipv4Address l) override {
+    return inner_->GetRange(f, l);
+  }
   absl::StatusOr<std::vector<lease_backend::Lease4>> GetExpired(int64_t n, size_t l) override {
     return inner_->GetExpired(n, l);
   }
