@@ -38,7 +38,11 @@ Both servers get the same subnet, pool and lifetimes. For each setup the
 script finds the highest 4-way (DORA) exchange rate sustained with at most
 --max-drops percent of exchanges lost (1 - ACKs / DISCOVERs summed over all
 generators): it doubles the offered rate until a step fails, then bisects.
-lease4 is emptied before every step. Server CPU time per completed exchange
+lease4 is emptied before every step, and each step starts once the
+machine is quiet (--settle: under 10% busy over half a second, waited for
+up to that many seconds), so that work an overloaded step left behind
+(InnoDB flushing and purging, a PostgreSQL checkpoint) does not land in
+the next one, whichever server that is. Server CPU time per completed exchange
 is reported too (and the generators' CPU time in the step log).
 
 Servers run in the host's network namespace on loopback (the databases
@@ -260,6 +264,29 @@ GENERATORS = {"perfdhcp": (perfdhcp_argv, perfdhcp_result),
               "dora-load": (dora_load_argv, dora_load_result)}
 
 
+def box_busy_fraction(seconds):
+    """How busy the machine's CPUs were over the next `seconds` (0..1)."""
+    def sample():
+        with open("/proc/stat") as f:
+            ticks = [int(x) for x in f.readline().split()[1:]]
+        return sum(ticks), ticks[3] + ticks[4]  # all, idle + iowait
+    total0, idle0 = sample()
+    time.sleep(seconds)
+    total1, idle1 = sample()
+    return 1 - (idle1 - idle0) / max(total1 - total0, 1)
+
+
+def settle(args):
+    """Waits (at most --settle seconds) until the machine is quiet."""
+    start = time.monotonic()
+    while time.monotonic() - start < args.settle:
+        if box_busy_fraction(0.5) < 0.1:
+            break
+    waited = time.monotonic() - start
+    if waited > 2:
+        log("  (waited %.1f s for the machine to settle)" % waited)
+
+
 def children_cpu():
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
@@ -271,6 +298,7 @@ def step(args, servers, ports_list, rate, workdir, label, lease_count=None):
     must be at least the ACKs: fewer means an address went to two clients
     of different generators (or a lease acknowledged was lost)."""
     make_argv, parse = GENERATORS[args.generator]
+    settle(args)
     cpu0, gen_cpu0 = sum(s.cpu() for s in servers), children_cpu()
     procs = []
     try:
@@ -429,6 +457,8 @@ def main():
     ap.add_argument("--period", type=int, default=10)
     ap.add_argument("--clients", type=int, default=1000000, help="perfdhcp -R")
     ap.add_argument("--max-drops", type=float, default=1.0)
+    ap.add_argument("--settle", type=float, default=30.0,
+                    help="seconds to wait at most for the machine to be quiet before a step")
     ap.add_argument("--start-rate", type=int, default=100)
     ap.add_argument("--max-rate", type=int, default=20000)
     ap.add_argument("--resolution", type=float, default=0.1)
