@@ -1,8 +1,8 @@
 #include "server/dhcp4_processor.h"
 
 #include <algorithm>
+#include <bitset>
 
-#include "absl/container/flat_hash_set.h"
 #include "server/lease_allocator.h"
 
 namespace shoal::server {
@@ -324,29 +324,31 @@ void Dhcp4Processor::AddConfiguredOptions(Exchange& exchange, Reply& reply,
                                           const std::optional<config::Reservation>& host) const {
   const config::Config& config = exchange.context.config();
   Packet4& p = reply.packet;
-  absl::flat_hash_set<uint16_t> requested = {dhcp::kOptionRouters, dhcp::kOptionDomainNameServers,
-                                             dhcp::kOptionDomainName};
+  // Option codes (one byte) the client asked for, and those in the reply.
+  std::bitset<256> requested;
+  requested.set(dhcp::kOptionRouters).set(dhcp::kOptionDomainNameServers);
+  requested.set(dhcp::kOptionDomainName);
   if (const auto* prl = exchange.query.GetOption(dhcp::kOptionParameterRequestList)) {
-    requested.insert(prl->begin(), prl->end());
+    for (uint8_t code : *prl) requested.set(code);
   }
-  absl::flat_hash_set<uint16_t> done;
-  for (const auto& [code, value] : p.options()) done.insert(code);
-  done.erase(dhcp::kOptionSubnetMask);  // a configured subnet-mask overrides the computed one
+  std::bitset<256> done;
+  for (const auto& [code, value] : p.options()) done.set(code);
+  done.reset(dhcp::kOptionSubnetMask);  // a configured subnet-mask overrides the computed one
   auto add_scope = [&](const std::vector<config::OptionData>& options) {
     for (const config::OptionData& o : options) {
-      if (o.space != "dhcp4" || o.code > 254 || o.never_send || done.contains(o.code)) continue;
-      if (!o.always_send && !requested.contains(o.code)) continue;
+      if (o.space != "dhcp4" || o.code > 254 || o.never_send || done.test(o.code)) continue;
+      if (!o.always_send && !requested.test(o.code)) continue;
       p.SetOption(static_cast<uint8_t>(o.code), o.payload);
-      done.insert(o.code);
+      done.set(o.code);
     }
   };
   if (host) {
     add_scope(host->options);
-    if (!host->hostname.empty() && !done.contains(dhcp::kOptionHostName) &&
-        (requested.contains(dhcp::kOptionHostName) ||
+    if (!host->hostname.empty() && !done.test(dhcp::kOptionHostName) &&
+        (requested.test(dhcp::kOptionHostName) ||
          exchange.query.GetOption(dhcp::kOptionHostName) != nullptr)) {
       p.SetOption(dhcp::kOptionHostName, {host->hostname.begin(), host->hostname.end()});
-      done.insert(dhcp::kOptionHostName);
+      done.set(dhcp::kOptionHostName);
     }
     if (!host->next_server.IsZero()) p.siaddr = host->next_server;
   }

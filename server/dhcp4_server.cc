@@ -34,8 +34,9 @@ constexpr size_t kMaxInFlightPerWorker = 512;
 // too late for its client and none completed; dropping what is stale keeps
 // the server answering fresh messages at its full rate (clients retransmit).
 constexpr std::chrono::milliseconds kMaxQueueWait(500);
-constexpr size_t kReceiveBuffer = 4096;
-constexpr int kMaxReadsPerWakeup = 256;
+// Datagrams taken per wakeup at most, so that other handlers (resumed
+// fibers, timers) get their turn under a flood.
+constexpr size_t kMaxReadsPerWakeup = 256;
 // The dhcp-disable origin used while the lease database is unreachable.
 constexpr char kDatabaseOrigin[] = "db-connection";
 
@@ -220,16 +221,17 @@ void Dhcp4Server::WaitForDatagrams(const std::shared_ptr<ListenSocket>& socket) 
 }
 
 void Dhcp4Server::DrainSocket(const std::shared_ptr<ListenSocket>& socket) {
-  uint8_t buffer[kReceiveBuffer];
-  for (int i = 0; i < kMaxReadsPerWakeup; ++i) {
-    auto datagram = socket->socket->Receive(buffer);
-    if (!datagram.ok()) {
-      if (!absl::IsUnavailable(datagram.status())) {
-        log_->warn("{}", datagram.status().ToString());
-      }
+  for (size_t taken = 0; taken < kMaxReadsPerWakeup;) {
+    auto batch = socket->socket->ReceiveBatch();
+    if (!batch.ok()) {
+      if (!absl::IsUnavailable(batch.status())) log_->warn("{}", batch.status().ToString());
       return;
     }
-    HandleDatagram(socket, std::span<const uint8_t>(buffer, datagram->size), *datagram);
+    for (const InboundDatagram& datagram : *batch) {
+      HandleDatagram(socket, datagram.bytes, datagram.meta);
+    }
+    if (batch->size() < PacketSocket::kBatch) return;  // nothing more queued
+    taken += batch->size();
   }
 }
 

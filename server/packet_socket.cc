@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -27,6 +28,21 @@ absl::Status Errno(const std::string& what) {
 }
 
 }  // namespace
+
+struct PacketSocket::ReceiveSlots {
+  std::array<std::array<uint8_t, kMaxDatagram>, kBatch> buffers;
+  std::array<sockaddr_in, kBatch> from;
+  std::array<iovec, kBatch> iov;
+  struct alignas(cmsghdr) Control {
+    char bytes[CMSG_SPACE(sizeof(in_pktinfo))];
+  };
+  std::array<Control, kBatch> control;
+  std::array<mmsghdr, kBatch> messages;
+  std::array<InboundDatagram, kBatch> received;
+};
+
+PacketSocket::PacketSocket(int fd, std::string interface)
+    : fd_(fd), interface_(std::move(interface)), slots_(std::make_unique<ReceiveSlots>()) {}
 
 absl::StatusOr<std::unique_ptr<PacketSocket>> PacketSocket::Open(const std::string& interface,
                                                                  dhcp::Ipv4Address address,
@@ -58,32 +74,39 @@ absl::StatusOr<std::unique_ptr<PacketSocket>> PacketSocket::Open(const std::stri
 
 PacketSocket::~PacketSocket() { close(fd_); }
 
-absl::StatusOr<ReceivedDatagram> PacketSocket::Receive(std::span<uint8_t> buffer) {
-  sockaddr_in from{};
-  iovec iov{buffer.data(), buffer.size()};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))];
-  msghdr msg{};
-  msg.msg_name = &from;
-  msg.msg_namelen = sizeof from;
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n = recvmsg(fd_, &msg, 0);
-  if (n < 0) return Errno("recvmsg on " + interface_);
-  ReceivedDatagram d;
-  d.size = static_cast<size_t>(n);
-  d.source = dhcp::Ipv4Address(ntohl(from.sin_addr.s_addr));
-  d.source_port = ntohs(from.sin_port);
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-      in_pktinfo info;
-      std::memcpy(&info, CMSG_DATA(c), sizeof info);
-      d.ifindex = info.ipi_ifindex;
-      d.destination = dhcp::Ipv4Address(ntohl(info.ipi_addr.s_addr));
+absl::StatusOr<std::span<const InboundDatagram>> PacketSocket::ReceiveBatch() {
+  ReceiveSlots& s = *slots_;
+  for (size_t i = 0; i < kBatch; ++i) {
+    s.iov[i] = {s.buffers[i].data(), kMaxDatagram};
+    msghdr& msg = s.messages[i].msg_hdr;
+    msg = {};
+    msg.msg_name = &s.from[i];
+    msg.msg_namelen = sizeof s.from[i];
+    msg.msg_iov = &s.iov[i];
+    msg.msg_iovlen = 1;
+    msg.msg_control = s.control[i].bytes;
+    msg.msg_controllen = sizeof s.control[i].bytes;
+  }
+  const int n = recvmmsg(fd_, s.messages.data(), kBatch, MSG_DONTWAIT, nullptr);
+  if (n < 0) return Errno("recvmmsg on " + interface_);
+  for (int i = 0; i < n; ++i) {
+    msghdr& msg = s.messages[i].msg_hdr;
+    s.received[i].bytes = std::span<const uint8_t>(
+        s.buffers[i].data(), std::min<size_t>(s.messages[i].msg_len, kMaxDatagram));
+    ReceivedDatagram& d = s.received[i].meta;
+    d = {};
+    d.source = dhcp::Ipv4Address(ntohl(s.from[i].sin_addr.s_addr));
+    d.source_port = ntohs(s.from[i].sin_port);
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+        in_pktinfo info;
+        std::memcpy(&info, CMSG_DATA(c), sizeof info);
+        d.ifindex = info.ipi_ifindex;
+        d.destination = dhcp::Ipv4Address(ntohl(info.ipi_addr.s_addr));
+      }
     }
   }
-  return d;
+  return std::span<const InboundDatagram>(s.received.data(), static_cast<size_t>(n));
 }
 
 absl::Status PacketSocket::Send(std::span<const uint8_t> data, dhcp::Ipv4Address destination,
