@@ -29,8 +29,8 @@ namespace shoal::lease_backend {
 
 struct BatchOptions {
   size_t max_batch = 1024;
-  size_t fill = 64;
-  absl::Duration linger = absl::Milliseconds(3);
+  size_t fill = 128;
+  absl::Duration linger = absl::Milliseconds(10);
 };
 
 template <typename T>

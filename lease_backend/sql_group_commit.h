@@ -67,8 +67,8 @@ struct GroupCommitOptions {
   size_t committers = 2;    // connections, one batch in progress on each
   size_t max_batch = 1024;  // changes per transaction at most
   // Lingering for fuller batches while busy (sql_batch_queue.h).
-  size_t fill = 64;
-  absl::Duration linger = absl::Milliseconds(3);
+  size_t fill = 128;
+  absl::Duration linger = absl::Milliseconds(10);
   db::Connector connector;  // default: db::Connect
   db::Sleeper sleeper;      // default: absl::SleepFor
 };
