@@ -370,6 +370,26 @@ void Packet4::RemoveOption(uint8_t code) {
   std::erase_if(options_, [code](const Option& o) { return o.first == code; });
 }
 
+MessageType PeekMessageType(std::span<const uint8_t> wire) {
+  if (wire.size() < Packet4::kOptionsOffset ||
+      Read32(wire.data() + Packet4::kCookieOffset) != kMagicCookie) {
+    return MessageType::kNone;
+  }
+  size_t pos = Packet4::kOptionsOffset;
+  while (pos < wire.size() && wire[pos] != kOptionEnd) {
+    if (wire[pos] == kOptionPad) {
+      ++pos;
+      continue;
+    }
+    if (pos + 1 >= wire.size() || pos + 2 + wire[pos + 1] > wire.size()) break;  // truncated
+    if (wire[pos] == kOptionMessageType) {
+      return wire[pos + 1] == 1 ? static_cast<MessageType>(wire[pos + 2]) : MessageType::kNone;
+    }
+    pos += 2 + wire[pos + 1];
+  }
+  return MessageType::kNone;
+}
+
 MessageType Packet4::message_type() const {
   const std::vector<uint8_t>* v = GetOption(kOptionMessageType);
   if (v == nullptr || v->size() != 1) return MessageType::kNone;

@@ -92,6 +92,13 @@ class Packet4 {
   std::vector<Option> options_;
 };
 
+// The message type (option 53) of a wire message without parsing it: what a
+// server that must shed load looks at before spending anything on a
+// message. kNone when the message is too short, has no magic cookie, or
+// has no well-formed option 53 among its main options (one hidden in an
+// overloaded sname/file is not looked for).
+MessageType PeekMessageType(std::span<const uint8_t> wire);
+
 // Sub-options of the relay agent information option (82), RFC 3046.
 // Returns InvalidArgument on a malformed option.
 absl::StatusOr<std::vector<std::pair<uint8_t, std::vector<uint8_t>>>> ParseRelayAgentInfo(

@@ -26,6 +26,8 @@ namespace {
 // Messages waiting for one worker beyond which new ones are dropped, so a
 // flood cannot grow memory without bound (clients retransmit).
 constexpr int kMaxPendingPerWorker = 4096;
+// DHCPREQUESTs get room beyond that (see HandleDatagram).
+constexpr int kMaxPendingRequestsPerWorker = 2 * kMaxPendingPerWorker;
 // Messages one worker keeps in flight (each on a fiber, most of them waiting
 // on the lease database); more wait for a slot.
 constexpr size_t kMaxInFlightPerWorker = 512;
@@ -247,20 +249,28 @@ void Dhcp4Server::HandleDatagram(const std::shared_ptr<ListenSocket>& socket,
           ? absl::HashOf(std::string_view(reinterpret_cast<const char*>(data.data()) + 28, 16))
           : 0;
   FiberWorker& worker = *workers_[client % workers_.size()];
-  if (worker.pending() >= kMaxPendingPerWorker) {
+  // Past capacity, a DHCPREQUEST finishes an exchange whose first half was
+  // already paid for, while any other message starts new work: requests
+  // jump the queue and are shed last, so an overloaded server completes
+  // the exchanges it can instead of half of many.
+  const bool request = dhcp::PeekMessageType(data) == dhcp::MessageType::kRequest;
+  if (worker.pending() >= (request ? kMaxPendingRequestsPerWorker : kMaxPendingPerWorker)) {
     counters_.Increment(PacketCounter::kReceived);
     counters_.Increment(PacketCounter::kReceiveDrop);
     return;
   }
-  worker.Submit(client, [this, socket, copy = std::vector<uint8_t>(data.begin(), data.end()), meta,
-                         queued = std::chrono::steady_clock::now()]() {
-    if (std::chrono::steady_clock::now() - queued > kMaxQueueWait) {
-      counters_.Increment(PacketCounter::kReceived);
-      counters_.Increment(PacketCounter::kReceiveDrop);
-      return;
-    }
-    ProcessDatagram(*socket, copy, meta);
-  });
+  worker.Submit(
+      client,
+      [this, socket, copy = std::vector<uint8_t>(data.begin(), data.end()), meta,
+       queued = std::chrono::steady_clock::now()]() {
+        if (std::chrono::steady_clock::now() - queued > kMaxQueueWait) {
+          counters_.Increment(PacketCounter::kReceived);
+          counters_.Increment(PacketCounter::kReceiveDrop);
+          return;
+        }
+        ProcessDatagram(*socket, copy, meta);
+      },
+      request ? FiberWorker::Priority::kUrgent : FiberWorker::Priority::kNormal);
 }
 
 void Dhcp4Server::ProcessDatagram(ListenSocket& socket, std::span<const uint8_t> data,

@@ -45,20 +45,22 @@ void FiberWorker::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void FiberWorker::Submit(uint64_t key, std::function<void()> task) {
+void FiberWorker::Submit(uint64_t key, std::function<void()> task, Priority priority) {
   pending_.fetch_add(1, std::memory_order_relaxed);
   // On the worker's own thread (the I/O thread of a worker on another's
   // io_context) the task arrives at once; from elsewhere it is posted.
   boost::asio::dispatch(
-      io_, [this, key, task = std::move(task)]() mutable { Arrive(key, std::move(task)); });
+      io_, [this, key, task = std::move(task), priority]() mutable {
+        Arrive(key, std::move(task), priority);
+      });
 }
 
-void FiberWorker::Arrive(uint64_t key, Task task) {
+void FiberWorker::Arrive(uint64_t key, Task task, Priority priority) {
   auto [it, fresh] = busy_.try_emplace(key);
   if (!fresh) {
     it->second.push_back(std::move(task));
   } else if (runner_.in_flight() >= max_in_flight_) {
-    waiting_.emplace_back(key, std::move(task));
+    (priority == Priority::kUrgent ? waiting_urgent_ : waiting_).emplace_back(key, std::move(task));
   } else {
     Launch(key, std::move(task));
   }
@@ -82,9 +84,11 @@ void FiberWorker::Finished(uint64_t key) {
   } else {
     busy_.erase(it);
   }
-  while (runner_.in_flight() < max_in_flight_ && !waiting_.empty()) {
-    auto [waiting_key, task] = std::move(waiting_.front());
-    waiting_.pop_front();
+  while (runner_.in_flight() < max_in_flight_ &&
+         !(waiting_urgent_.empty() && waiting_.empty())) {
+    auto& queue = waiting_urgent_.empty() ? waiting_ : waiting_urgent_;
+    auto [waiting_key, task] = std::move(queue.front());
+    queue.pop_front();
     Launch(waiting_key, std::move(task));
   }
 }

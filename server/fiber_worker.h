@@ -7,7 +7,8 @@
 // Tasks with the same key (a hash of one client's identity) run one at a
 // time, in the order they were submitted; two clients whose keys collide
 // merely take turns. At most `max_in_flight` tasks run (or are parked) at once;
-// the others wait in submission order.
+// the others wait, urgent ones (a DHCPREQUEST finishing an exchange) ahead
+// of the rest.
 //
 // A worker either owns its thread (Start() starts it) or runs on a thread
 // that already runs an io_context, such as a server's I/O thread: then a
@@ -55,8 +56,13 @@ class FiberWorker {
   // elsewhere and nothing else is left on it that would start new tasks.
   void Stop();
 
+  // Of tasks waiting for a slot (max_in_flight reached), urgent ones start
+  // first, each class in submission order. Tasks of one key still run in
+  // submission order whatever their priority.
+  enum class Priority { kNormal, kUrgent };
+
   // Queues `task` behind the other tasks of `key`.
-  void Submit(uint64_t key, std::function<void()> task);
+  void Submit(uint64_t key, std::function<void()> task, Priority priority = Priority::kNormal);
   // Tasks submitted and not finished.
   int pending() const { return pending_.load(std::memory_order_relaxed); }
 
@@ -64,7 +70,7 @@ class FiberWorker {
   using Task = std::function<void()>;
   FiberWorker(std::unique_ptr<boost::asio::io_context> own_io, size_t max_in_flight);
   // On the worker's thread:
-  void Arrive(uint64_t key, Task task);
+  void Arrive(uint64_t key, Task task, Priority priority);
   void Launch(uint64_t key, Task task);
   // `key`'s task finished: its next one, or a task waiting for a slot.
   void Finished(uint64_t key);
@@ -80,8 +86,10 @@ class FiberWorker {
   // each with the tasks queued behind it, oldest first (a vector: an empty
   // one allocates nothing, and a key rarely has more than one).
   absl::flat_hash_map<uint64_t, std::vector<Task>> busy_;
-  // Tasks that found max_in_flight_ tasks running (their keys are busy_).
+  // Tasks that found max_in_flight_ tasks running (their keys are busy_),
+  // by priority.
   std::deque<std::pair<uint64_t, Task>> waiting_;
+  std::deque<std::pair<uint64_t, Task>> waiting_urgent_;
 };
 
 }  // namespace shoal::server

@@ -532,5 +532,29 @@ TEST(RelayAgentInfoTest, RejectsMalformed) {
               HasSubstr("sub-option 2 at offset 3 has no length byte"));
 }
 
+// ---- PeekMessageType ------------------------------------------------------
+
+TEST(PeekMessageTypeTest, FindsOption53AfterOtherOptionsAndPad) {
+  EXPECT_EQ(PeekMessageType(Wire({kOptionMessageType, 1, 3, kOptionEnd})), MessageType::kRequest);
+  EXPECT_EQ(PeekMessageType(Wire({kOptionPad, 12, 2, 'h', 'i', kOptionPad, kOptionMessageType, 1,
+                                  1, kOptionEnd})),
+            MessageType::kDiscover);
+  auto wire = Discover().Serialize();
+  ASSERT_TRUE(wire.ok());
+  EXPECT_EQ(PeekMessageType(*wire), MessageType::kDiscover);
+}
+
+TEST(PeekMessageTypeTest, NoneForMalformedOrMissing) {
+  EXPECT_EQ(PeekMessageType(Wire()), MessageType::kNone);                          // no options
+  EXPECT_EQ(PeekMessageType(Wire({kOptionEnd, kOptionMessageType, 1, 3})), MessageType::kNone);
+  EXPECT_EQ(PeekMessageType(Wire({kOptionMessageType, 2, 3, 3})), MessageType::kNone);  // length 2
+  EXPECT_EQ(PeekMessageType(Wire({kOptionMessageType, 1})), MessageType::kNone);  // truncated
+  EXPECT_EQ(PeekMessageType(Wire({12, 200, 'x'})), MessageType::kNone);           // runs past the end
+  Bytes no_cookie = Wire({kOptionMessageType, 1, 3});
+  no_cookie[236] = 0;
+  EXPECT_EQ(PeekMessageType(no_cookie), MessageType::kNone);
+  EXPECT_EQ(PeekMessageType(Bytes(100, 0)), MessageType::kNone);  // shorter than a header
+}
+
 }  // namespace
 }  // namespace shoal::dhcp

@@ -119,5 +119,31 @@ TEST(FiberWorkerTest, OnAnotherIoContextRunsThereInOrder) {
   }
 }
 
+// Tasks waiting for a slot: urgent ones start first, each class in
+// submission order, while a key's own tasks keep their order.
+TEST(FiberWorkerTest, UrgentTasksWaitingForASlotGoFirst) {
+  using Priority = FiberWorker::Priority;
+  boost::asio::io_context io;
+  FiberWorker worker(io, 1);
+  fiber::Completion gate;
+  std::vector<std::string> started;  // only the io_context's thread writes
+  auto task = [&](std::string name) {
+    return [&started, &gate, name] {
+      started.push_back(name);
+      if (name == "A") gate.Wait();
+    };
+  };
+  worker.Submit(1, task("A"));  // runs first and holds the only slot
+  worker.Submit(2, task("N1"));
+  worker.Submit(3, task("N2"));
+  worker.Submit(4, task("U1"), Priority::kUrgent);
+  worker.Submit(1, task("B"));  // behind A: its key's order comes first
+  worker.Submit(5, task("U2"), Priority::kUrgent);
+  std::thread signaller([&] { gate.Signal(); });
+  worker.Stop();
+  signaller.join();
+  EXPECT_EQ(started, (std::vector<std::string>{"A", "B", "U1", "U2", "N1", "N2"}));
+}
+
 }  // namespace
 }  // namespace shoal::server
