@@ -55,7 +55,7 @@ absl::Status PrepareCommitterSession(db::Connection& connection) {
 
 absl::StatusOr<std::unique_ptr<GroupCommitter>> GroupCommitter::Create(
     const db::DatabaseParams& params, GroupCommitOptions options) {
-  if (options.committers == 0 || options.max_batch == 0) {
+  if (options.committers == 0 || options.batching.max_batch == 0) {
     return absl::InvalidArgumentError(
         "group commit needs at least one committer thread and a batch size of at least 1");
   }
@@ -81,8 +81,7 @@ GroupCommitter::GroupCommitter(GroupCommitOptions options,
         return all;
       }()),
       committer_threads_(
-          {.max_batch = options_.max_batch, .fill = options_.fill, .linger = options_.linger},
-          committers_.size(), [this](std::vector<Change*>& batch, size_t index) {
+          options_.batching, committers_.size(), [this](std::vector<Change*>& batch, size_t index) {
             CommitOn(*committers_[index], batch);
           }) {}
 

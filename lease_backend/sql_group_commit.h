@@ -3,8 +3,8 @@
 // queues its change and waits (fiber::Completion: a caller on a fiber parks
 // only its fiber) until the transaction holding it has committed (or
 // failed). Each committer connection (two by default) has its own thread;
-// a committer that finishes a batch takes everything queued meanwhile (up to
-// max_batch; while busy it lingers up to `linger` for `fill` changes, see
+// a committer that finishes a batch takes everything queued meanwhile (up
+// to batching.max_batch; while busy it lingers for fuller batches, see
 // sql_batch_queue.h) as the next one, in ONE transaction, and wakes every
 // caller of the batch with its own result. So many callers share one durable
 // commit (one fsync) instead of paying one each, batches grow with the load
@@ -65,10 +65,9 @@ namespace shoal::lease_backend {
 
 struct GroupCommitOptions {
   size_t committers = 2;    // connections, one batch in progress on each
-  size_t max_batch = 1024;  // changes per transaction at most
-  // Lingering for fuller batches while busy (sql_batch_queue.h).
-  size_t fill = 128;
-  absl::Duration linger = absl::Milliseconds(10);
+  // max_batch: changes per transaction at most; fill and linger: waiting
+  // for fuller batches while busy (sql_batch_queue.h).
+  BatchOptions batching;
   db::Connector connector;  // default: db::Connect
   db::Sleeper sleeper;      // default: absl::SleepFor
 };

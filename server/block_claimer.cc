@@ -161,8 +161,7 @@ absl::StatusOr<bool> BlockClaimer::ClaimMore(const config::Subnet4& subnet, Serv
   return false;
 }
 
-void BlockClaimer::TopUp(const config::Subnet4& subnet,
-                         const std::shared_ptr<ServingContext>& context, int64_t now) {
+void BlockClaimer::TopUp(const config::Subnet4& subnet, ServingContext& context, int64_t now) {
   {
     std::lock_guard lock(mu_);
     if (!topping_up_.insert(subnet.id).second) return;
@@ -170,7 +169,7 @@ void BlockClaimer::TopUp(const config::Subnet4& subnet,
   // The subnet belongs to the context's configuration: alive while it is
   // (its id is kept apart, for when the context is gone).
   background_([self = weak_from_this(), subnet = &subnet, subnet_id = subnet.id,
-               weak_context = std::weak_ptr<ServingContext>(context), now] {
+               weak_context = context.weak_from_this(), now] {
     std::shared_ptr<BlockClaimer> claimer = self.lock();
     if (claimer == nullptr) return;
     if (std::shared_ptr<ServingContext> alive = weak_context.lock()) {

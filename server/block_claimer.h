@@ -90,9 +90,9 @@ class BlockClaimer : public std::enable_shared_from_this<BlockClaimer> {
                                  int64_t now);
   // ClaimMore on the background executor, for a subnet running low (a Pick
   // with running_low): at most one top-up per subnet is queued or running.
-  // The task holds `context` only weakly: once it is gone, so is the task.
-  void TopUp(const config::Subnet4& subnet, const std::shared_ptr<ServingContext>& context,
-             int64_t now);
+  // The task holds `context` (owned by a shared_ptr, as every
+  // ServingContext is) only weakly: once it is gone, so is the task.
+  void TopUp(const config::Subnet4& subnet, ServingContext& context, int64_t now);
 
   // Renews the claims (when renew_seconds have passed), forgets blocks
   // another node took over, gives up full blocks.

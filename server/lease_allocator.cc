@@ -190,7 +190,7 @@ absl::StatusOr<std::optional<Allocation>> LeaseAllocator::TakeClaimed(
       if (!*claimed) return std::nullopt;
       continue;
     }
-    if (pick->running_low) claimer.TopUp(subnet, context_.shared_from_this(), request.now);
+    if (pick->running_low) claimer.TopUp(subnet, context_, request.now);
     auto allowed = Allowed(subnet, pick->address, request.client, host);
     if (!allowed.ok()) {
       map.MarkFree(pick->address);

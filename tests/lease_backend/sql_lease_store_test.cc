@@ -901,8 +901,8 @@ TEST(SqlLeaseStoreBulkTest, LargeBatchOfNewLeasesGoesInMultiRowInserts) {
   options.group_commit.committers = 1;
   // Right after a batch, the committer waits for kLeases changes (or a
   // minute) before taking the next: the burst below is one batch.
-  options.group_commit.fill = kLeases;
-  options.group_commit.linger = absl::Minutes(1);
+  options.group_commit.batching.fill = kLeases;
+  options.group_commit.batching.linger = absl::Minutes(1);
   auto opened = (*db)->OpenStore(options);
   ASSERT_TRUE(opened.ok()) << opened.status();
   SqlLeaseStore& store = **opened;

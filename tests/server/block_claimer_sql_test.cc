@@ -612,8 +612,8 @@ TEST_F(BlockClaimerSqlTest, TopUpClaimsInTheBackgroundOncePerSubnet) {
     pick = a.Take();
     ASSERT_TRUE(pick.has_value()) << "the block ran out without running low";
   } while (!pick->running_low);
-  a.claimer->TopUp(a.subnet(), a.context, kNow);
-  a.claimer->TopUp(a.subnet(), a.context, kNow);
+  a.claimer->TopUp(a.subnet(), *a.context, kNow);
+  a.claimer->TopUp(a.subnet(), *a.context, kNow);
   ASSERT_EQ(tasks.size(), 1u);
   EXPECT_EQ(a.claimer->held_blocks(), 1u);
   EXPECT_EQ(Claims().size(), 1u);
@@ -623,7 +623,7 @@ TEST_F(BlockClaimerSqlTest, TopUpClaimsInTheBackgroundOncePerSubnet) {
   EXPECT_EQ(Claims().size(), 2u);
 
   // The subnet may ask again once its top-up ran.
-  a.claimer->TopUp(a.subnet(), a.context, kNow);
+  a.claimer->TopUp(a.subnet(), *a.context, kNow);
   ASSERT_EQ(tasks.size(), 2u);
   ASSERT_TRUE(a.claimer->ReleaseAll().ok());
   tasks[1]();
@@ -633,7 +633,7 @@ TEST_F(BlockClaimerSqlTest, TopUpClaimsInTheBackgroundOncePerSubnet) {
   Node b = MakeNode("node-b", subnet, Options(), nullptr,
                     [&tasks](std::function<void()> task) { tasks.push_back(std::move(task)); });
   ASSERT_TRUE(b.context);
-  b.claimer->TopUp(b.subnet(), b.context, kNow);
+  b.claimer->TopUp(b.subnet(), *b.context, kNow);
   ASSERT_EQ(tasks.size(), 3u);
   b.context.reset();
   tasks[2]();
