@@ -132,6 +132,7 @@ struct DatabaseConfig {
   uint32_t lfc_interval = 3600;
   uint32_t max_row_errors = 0;
   nlohmann::json raw = nlohmann::json::object();
+  friend bool operator==(const DatabaseConfig&, const DatabaseConfig&) = default;
 };
 
 struct ExpiredLeasesProcessing {
@@ -185,8 +186,11 @@ struct ControlSocketConfig {
 
 // `config-control`: where the shared configuration lives.
 struct ConfigControl {
-  std::vector<DatabaseConfig> config_databases;
-  uint32_t config_fetch_wait_time = 30;  // seconds
+  std::vector<DatabaseConfig> config_databases;  // at most one (as Kea 2.2)
+  uint32_t config_fetch_wait_time = 30;          // seconds; 0 = no automatic updates
+  // shoal: how long revisions are kept after every live node applied them.
+  uint32_t history_retention = 3600;  // seconds
+  friend bool operator==(const ConfigControl&, const ConfigControl&) = default;
 };
 
 // `multi-threading` (Kea 2.2 defaults: disabled, auto-sized pool, queue 64).
@@ -216,6 +220,9 @@ struct ClientClassConfig {
 // is kept so config-get shows it and a warning is recorded.
 struct HookLibraryConfig {
   std::string library;
+  // Kea's configuration backend (libdhcp_mysql_cb.so / libdhcp_pgsql_cb.so):
+  // "mysql" / "postgresql"; shoal has it built in. Empty for anything else.
+  std::string config_backend_type;
   nlohmann::json parameters = nlohmann::json::object();
 };
 

@@ -299,6 +299,25 @@ class Parser {
  public:
   explicit Parser(const Document* doc, Config* config) : doc_(doc), config_(config) {}
 
+  // Kea refuses a configuration database whose type has no backend hook
+  // loaded when another backend's hook is: shoal does the same for the
+  // markers it accepts (without any marker the built-in backend is used).
+  void CheckConfigBackendHooks(const Node& hooks) {
+    std::vector<std::string> markers;
+    for (const HookLibraryConfig& lib : config_->hooks_libraries) {
+      if (!lib.config_backend_type.empty()) markers.push_back(lib.config_backend_type);
+    }
+    if (markers.empty()) return;
+    for (const DatabaseConfig& db : config_->config_control.config_databases) {
+      if (std::find(markers.begin(), markers.end(), db.type) == markers.end()) {
+        hooks.Fail(absl::StrCat("the configuration database is of type '", db.type,
+                                "' but the configuration backend hook loaded is for '",
+                                markers.front(), "'; load libdhcp_",
+                                db.type == "mysql" ? "mysql" : "pgsql", "_cb.so instead"));
+      }
+    }
+  }
+
   void ParseRoot(const nlohmann::json& dhcp4) {
     Node root(doc_, &dhcp4, "", "");
     root.ExpectMap();
@@ -400,6 +419,7 @@ class Parser {
     }
     if (auto v = root.Get("hooks-libraries")) {
       config_->hooks_libraries = internal::ParseHooksLibraries(*v);
+      CheckConfigBackendHooks(*v);
     }
     if (auto v = root.Get("dhcp-ddns")) internal::ParseDhcpDdns(*v);
     if (auto v = root.Get("sanity-checks")) config_->lease_checks = internal::ParseSanityChecks(*v);

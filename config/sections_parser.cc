@@ -393,10 +393,13 @@ std::vector<ControlSocketConfig> ParseControlSockets(const Node& list) {
 }
 
 ConfigControl ParseConfigControl(const Node& n) {
-  n.CheckKeys({"config-databases", "config-fetch-wait-time"});
+  n.CheckKeys({"config-databases", "config-fetch-wait-time", "history-retention"});
   ConfigControl out;
   if (auto list = n.Get("config-databases")) {
     list->ExpectList();
+    if (list->json().size() > 1) {
+      list->Fail("only one configuration database is supported (as in Kea 2.2)");
+    }
     for (size_t i = 0; i < list->json().size(); ++i) {
       DatabaseConfig db = ParseDatabase(list->At(i), /*hosts=*/false);
       if (db.type == "memfile") {
@@ -406,6 +409,7 @@ ConfigControl ParseConfigControl(const Node& n) {
     }
   }
   if (auto v = n.Get("config-fetch-wait-time")) out.config_fetch_wait_time = v->Uint32();
+  if (auto v = n.Get("history-retention")) out.history_retention = v->Uint32();
   return out;
 }
 
@@ -432,8 +436,19 @@ std::vector<HookLibraryConfig> ParseHooksLibraries(const Node& list) {
       p->ExpectMap();
       lib.parameters = p->json();
     }
-    n.Warn(absl::StrCat("hook library '", lib.library,
-                        "' is not loaded: shoal does not load Kea hook libraries"));
+    // Kea's configuration backend hooks name what shoal has built in.
+    std::string_view file = lib.library;
+    if (size_t slash = file.rfind('/'); slash != std::string_view::npos) {
+      file.remove_prefix(slash + 1);
+    }
+    if (file == "libdhcp_mysql_cb.so") {
+      lib.config_backend_type = "mysql";
+    } else if (file == "libdhcp_pgsql_cb.so") {
+      lib.config_backend_type = "postgresql";
+    } else {
+      n.Warn(absl::StrCat("hook library '", lib.library,
+                          "' is not loaded: shoal does not load Kea hook libraries"));
+    }
     out.push_back(std::move(lib));
   }
   return out;

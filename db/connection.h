@@ -29,6 +29,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "db/database_params.h"
 #include "db/dialect.h"
 #include "db/value.h"
@@ -72,6 +73,14 @@ class Connection {
   virtual absl::Status Commit() = 0;
   virtual absl::Status Rollback() = 0;
   virtual bool in_transaction() const = 0;
+
+  // PostgreSQL: waits up to `timeout` for a notification on a channel this
+  // session LISTENs to (ExecuteDirect("LISTEN ...")); true if one or more
+  // arrived (all are consumed), false on timeout, Unavailable when the
+  // connection is lost. MySQL: Unimplemented.
+  virtual absl::StatusOr<bool> WaitForNotification(absl::Duration timeout) {
+    return absl::UnimplementedError("this database has no notifications");
+  }
 
   // False once an operation found the connection lost.
   virtual bool healthy() const = 0;

@@ -1,6 +1,11 @@
 #include "db/pgsql_connection.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
@@ -93,6 +98,25 @@ class PgSqlConnection final : public Connection {
   }
   absl::Status Reconnect() override { return Open(); }
 
+  absl::StatusOr<bool> WaitForNotification(absl::Duration timeout) override {
+    if (!healthy()) {
+      return absl::UnavailableError(absl::StrCat(params_.Describe(), ": connection lost"));
+    }
+    if (TakeNotifications()) return true;
+    pollfd ready{.fd = PQsocket(conn_), .events = POLLIN, .revents = 0};
+    int64_t ms = std::max<int64_t>(0, absl::ToInt64Milliseconds(timeout));
+    int n = poll(&ready, 1, static_cast<int>(std::min<int64_t>(ms, 60'000)));
+    if (n < 0 && errno != EINTR) {
+      return absl::InternalError(absl::StrCat("waiting for a notification: ", strerror(errno)));
+    }
+    if (n > 0 && PQconsumeInput(conn_) == 0) {
+      healthy_ = false;
+      return absl::UnavailableError(
+          absl::StrCat(params_.Describe(), ": connection lost: ", PQerrorMessage(conn_)));
+    }
+    return TakeNotifications();
+  }
+
   absl::StatusOr<uint64_t> Execute(const Statement& statement,
                                    const std::vector<Param>& params) override {
     auto result = Run(statement, params);
@@ -155,6 +179,16 @@ class PgSqlConnection final : public Connection {
   absl::Status Rollback() override { return ExecuteDirect("ROLLBACK"); }
 
  private:
+  // Drains the notifications libpq has read; true if there was any.
+  bool TakeNotifications() {
+    bool any = false;
+    while (PGnotify* notify = PQnotifies(conn_)) {
+      any = true;
+      PQfreemem(notify);
+    }
+    return any;
+  }
+
   absl::Status CheckOpen(std::string_view what) {
     if (conn_ != nullptr && healthy_) return absl::OkStatus();
     return absl::UnavailableError(

@@ -137,14 +137,32 @@ class UpgradeLock {
 
 std::string SchemaVersion::ToString() const { return absl::StrCat(major, ".", minor); }
 
+// Stored programs and triggers contain ';' at line ends: such a statement
+// runs from this line to the next kCompoundEnd line.
+constexpr absl::string_view kCompoundBegin = "-- compound statement begin";
+constexpr absl::string_view kCompoundEnd = "-- compound statement end";
+
 std::vector<std::string> SplitSqlStatements(std::string_view text) {
   std::vector<std::string> out;
   std::string current;
+  bool compound = false;  // inside "-- compound statement begin/end"
   for (absl::string_view line : absl::StrSplit(AV(text), '\n')) {
     absl::string_view trimmed = absl::StripAsciiWhitespace(line);
+    if (trimmed == kCompoundBegin) {
+      compound = true;
+      continue;
+    }
+    if (compound && trimmed == kCompoundEnd) {
+      compound = false;
+      absl::string_view stmt = absl::StripAsciiWhitespace(current);
+      if (absl::EndsWith(stmt, ";")) stmt.remove_suffix(1);
+      if (!stmt.empty()) out.emplace_back(absl::StripAsciiWhitespace(stmt));
+      current.clear();
+      continue;
+    }
     if (current.empty() && (trimmed.empty() || absl::StartsWith(trimmed, "--"))) continue;
     absl::StrAppend(&current, line, "\n");
-    if (absl::EndsWith(trimmed, ";")) {
+    if (!compound && absl::EndsWith(trimmed, ";")) {
       absl::string_view stmt = absl::StripAsciiWhitespace(current);
       stmt.remove_suffix(1);  // the ';'
       out.emplace_back(absl::StripAsciiWhitespace(stmt));

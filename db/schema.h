@@ -8,6 +8,8 @@
 //
 // Statement format: a statement ends at a line whose last non-blank
 // character is ';'; lines starting with "--" outside statements are comments.
+// A compound statement (stored program, trigger) runs from a line
+// "-- compound statement begin" to a line "-- compound statement end".
 //
 // All functions take a connection the caller owns and uses from one thread.
 // Errors: FailedPrecondition for a database in the wrong state (not empty,
