@@ -121,7 +121,7 @@ void ConfigFollower::SetDatabaseState(std::string state) {
   std::lock_guard lock(mu_);
   if (status_.database_state != state) {
     if (state == "connected") {
-      log_->info("configuration database {}: connected", options_.database.Describe());
+      log_->info("configuration database: connected to {}", options_.database.Describe());
     } else {
       log_->error("configuration database: {}", state);
     }
@@ -297,8 +297,16 @@ absl::Status ConfigFollower::Sync() {
   if (changed) {
     Apply(head->revision);
   } else {
-    std::lock_guard lock(mu_);
-    if (status_.config_state == "ok") status_.applied_revision = head->revision;
+    // Nothing this node uses changed: it runs the newest revision as it is.
+    bool advanced = false;
+    {
+      std::lock_guard lock(mu_);
+      if (status_.config_state == "ok" && status_.applied_revision != head->revision) {
+        status_.applied_revision = head->revision;
+        advanced = true;
+      }
+    }
+    if (advanced) PublishNode();
   }
   return absl::OkStatus();
 }

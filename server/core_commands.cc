@@ -60,7 +60,8 @@ json RedactPasswords(json config) {
   return config;
 }
 
-void RegisterCoreCommands(control::CommandRegistry& registry, Dhcp4Server& server) {
+void RegisterCoreCommands(control::CommandRegistry& registry, Dhcp4Server& server,
+                          StatusExtension extend_status) {
   auto add = [&registry](const char* name, control::CommandHandler handler) {
     (void)registry.Register(name, std::move(handler));
   };
@@ -75,7 +76,7 @@ void RegisterCoreCommands(control::CommandRegistry& registry, Dhcp4Server& serve
     return CommandAnswer::Success("", json{{"server-tag", server.context()->config().server_tag}});
   });
 
-  add("status-get", [&server](const json&) {
+  add("status-get", [&server, extend_status](const json&) {
     const int64_t now = static_cast<int64_t>(std::time(nullptr));
     auto context = server.context();
     const config::Config& config = context->config();
@@ -95,6 +96,7 @@ void RegisterCoreCommands(control::CommandRegistry& registry, Dhcp4Server& serve
          json{{"lease-database",
                {{"type", config.lease_database.type}, {"state", server.lease_database_state()}}}}},
     };
+    if (extend_status) extend_status(status);
     return CommandAnswer::Success("", status);
   });
 
@@ -119,7 +121,7 @@ void RegisterCoreCommands(control::CommandRegistry& registry, Dhcp4Server& serve
     auto config = config::ParseDhcp4Map(*dhcp4, "<config-set>");
     if (!config.ok()) return CommandAnswer::Error(std::string(config.status().message()));
     absl::Status applied =
-        server.Reconfigure(std::make_shared<const config::Config>(std::move(*config)));
+        server.ApplyFileConfig(std::make_shared<const config::Config>(std::move(*config)));
     if (!applied.ok()) return CommandAnswer::Error(std::string(applied.message()));
     return CommandAnswer::Success("Configuration successful.");
   });

@@ -347,8 +347,10 @@ absl::Status Dhcp4Server::Reconfigure(std::shared_ptr<const config::Config> conf
     leases = *opened;
     claimer = MakeClaimer(leases, Background());
   }
+  // On the same lease store, unchanged subnets keep their allocation state.
+  const ServingContext* previous = leases == current->leases_ptr() ? current.get() : nullptr;
   auto context = ServingContext::Create(config, leases, AllocationSeed(config->lease_database),
-                                        current->offers_ptr(), claimer);
+                                        current->offers_ptr(), claimer, previous);
   if (!context.ok()) return context.status();
   auto interfaces = InterfaceTable::Load();
   if (!interfaces.ok()) return interfaces.status();
@@ -401,7 +403,12 @@ absl::Status Dhcp4Server::Reconfigure(std::shared_ptr<const config::Config> conf
 absl::Status Dhcp4Server::ReloadConfigFile() {
   auto config = config::ParseDhcp4ConfigFile(options_.config_file);
   if (!config.ok()) return config.status();
-  return Reconfigure(std::make_shared<const config::Config>(std::move(*config)));
+  return ApplyFileConfig(std::make_shared<const config::Config>(std::move(*config)));
+}
+
+absl::Status Dhcp4Server::ApplyFileConfig(std::shared_ptr<const config::Config> config) {
+  if (file_config_handler_) return file_config_handler_(std::move(config));
+  return Reconfigure(std::move(config));
 }
 
 void Dhcp4Server::RunReclamation(int64_t now, bool remove, size_t limit) {

@@ -66,8 +66,17 @@ class Dhcp4Server {
   // Validates `config` completely, opens what it needs, then swaps it in.
   // On error nothing changes and the old configuration keeps serving.
   absl::Status Reconfigure(std::shared_ptr<const config::Config> config);
-  // Re-reads the -c file and reconfigures (SIGHUP, config-reload).
+  // Re-reads the -c file and applies it (SIGHUP, config-reload).
   absl::Status ReloadConfigFile();
+  // Applies a configuration that replaces the node's file (config-set,
+  // reloads): through the file-config handler when one is set (a node with
+  // a configuration database merges it first), else Reconfigure.
+  absl::Status ApplyFileConfig(std::shared_ptr<const config::Config> config);
+  // Set before Run().
+  void set_file_config_handler(
+      std::function<absl::Status(std::shared_ptr<const config::Config>)> handler) {
+    file_config_handler_ = std::move(handler);
+  }
   // Called after every successful reconfiguration, on the thread that
   // reconfigured (set before Run()).
   void set_reconfigure_observer(std::function<void(const config::Config&)> observer) {
@@ -139,6 +148,7 @@ class Dhcp4Server {
   std::mutex reconfigure_mu_;
 
   std::function<void(const config::Config&)> reconfigure_observer_;
+  std::function<absl::Status(std::shared_ptr<const config::Config>)> file_config_handler_;
   mutable std::mutex service_mu_;
   std::map<std::string, uint64_t> disabled_by_;  // origin -> disable generation
   uint64_t disable_generation_ = 0;

@@ -19,6 +19,26 @@ FreeAddressMap::FreeAddressMap(const config::Subnet4& subnet, uint64_t start_see
   }
 }
 
+bool FreeAddressMap::SameLayout(const config::Subnet4& subnet) const {
+  if (subnet.pools.size() != pools_.size()) return false;
+  for (size_t i = 0; i < pools_.size(); ++i) {
+    if (subnet.pools[i].first.value() != pools_[i].first ||
+        subnet.pools[i].last.value() != pools_[i].last) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void FreeAddressMap::CopyStateFrom(const FreeAddressMap& previous) {
+  std::scoped_lock lock(mu_, previous.mu_);
+  for (size_t i = 0; i < pools_.size() && i < previous.pools_.size(); ++i) {
+    pools_[i].used = previous.pools_[i].used;
+    pools_[i].cursor = previous.pools_[i].cursor;
+    pools_[i].free = previous.pools_[i].free;
+  }
+}
+
 FreeAddressMap::PoolBits* FreeAddressMap::Find(uint32_t address) {
   for (PoolBits& pool : pools_) {
     if (address >= pool.first && address <= pool.last) return &pool;

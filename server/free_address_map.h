@@ -27,6 +27,14 @@ class FreeAddressMap {
   // address (0 = the start of each pool).
   explicit FreeAddressMap(const config::Subnet4& subnet, uint64_t start_seed = 0);
 
+  // Whether `subnet` has exactly this map's pools (same ranges, in order).
+  bool SameLayout(const config::Subnet4& subnet) const;
+  // Takes over which addresses `previous` marks used and where its searches
+  // stand; `previous` must have the same layout (SameLayout). Used when a
+  // new configuration keeps a subnet unchanged, so its allocation state
+  // survives the swap without reading the lease store.
+  void CopyStateFrom(const FreeAddressMap& previous);
+
   // Takes the next free address from the pools a client may use (pools with
   // a client-class are skipped unless `class_allowed` says yes) and marks it
   // used. nullopt when every pool is full.

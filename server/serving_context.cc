@@ -22,10 +22,23 @@ ServingContext::ServingContext(std::shared_ptr<const config::Config> config,
 absl::StatusOr<std::shared_ptr<ServingContext>> ServingContext::Create(
     std::shared_ptr<const config::Config> config, std::shared_ptr<lease_backend::LeaseStore> leases,
     uint64_t allocation_seed, std::shared_ptr<OfferBook> offers,
-    std::shared_ptr<BlockClaimer> claimer) {
+    std::shared_ptr<BlockClaimer> claimer, const ServingContext* previous) {
   std::shared_ptr<ServingContext> context(new ServingContext(std::move(config), std::move(leases),
                                                              allocation_seed, std::move(offers),
                                                              std::move(claimer)));
+  // Subnets whose state carries over, and the pools still to be read.
+  std::vector<const config::Pool*> unread;
+  for (const config::Subnet4& subnet : context->config_->subnets) {
+    FreeAddressMap* map = context->free_map(subnet.id);
+    FreeAddressMap* before = previous != nullptr
+                                 ? const_cast<ServingContext*>(previous)->free_map(subnet.id)
+                                 : nullptr;
+    if (map != nullptr && before != nullptr && before->SameLayout(subnet)) {
+      map->CopyStateFrom(*before);
+    } else {
+      for (const config::Pool& pool : subnet.pools) unread.push_back(&pool);
+    }
+  }
   for (const OfferBook::Offer& offer : context->offers_->All()) context->MarkUsed(offer.address);
   for (const config::Reservation& r : context->config_->global_reservations) {
     if (r.address) context->MarkUsed(*r.address);
@@ -35,11 +48,22 @@ absl::StatusOr<std::shared_ptr<ServingContext>> ServingContext::Create(
       if (r.address) context->MarkUsed(*r.address);
     }
   }
-  auto all = context->leases_->GetAll();
-  if (!all.ok()) return all.status();
-  for (const lease_backend::Lease4& lease : *all) {
-    if (lease.state != lease_backend::LeaseState::kExpiredReclaimed)
-      context->MarkUsed(lease.address);
+  auto mark = [&context](const std::vector<lease_backend::Lease4>& found) {
+    for (const lease_backend::Lease4& lease : found) {
+      if (lease.state != lease_backend::LeaseState::kExpiredReclaimed)
+        context->MarkUsed(lease.address);
+    }
+  };
+  if (previous == nullptr) {
+    auto all = context->leases_->GetAll();
+    if (!all.ok()) return all.status();
+    mark(*all);
+  } else {
+    for (const config::Pool* pool : unread) {
+      auto found = context->leases_->GetRange(pool->first, pool->last);
+      if (!found.ok()) return found.status();
+      mark(*found);
+    }
   }
   return context;
 }

@@ -33,10 +33,15 @@ class ServingContext : public std::enable_shared_from_this<ServingContext> {
   // still finishing on the old context record into the same book); null
   // starts an empty book. `claimer`: this node's address blocks when the
   // lease store is shared (null: every address is checked in the store).
+  // `previous`: the context this one replaces on the same lease store; a
+  // subnet with the same id and pools keeps its free-address state from it,
+  // and only the pools of new or changed subnets are read from the store
+  // (null: every lease is read).
   static absl::StatusOr<std::shared_ptr<ServingContext>> Create(
       std::shared_ptr<const config::Config> config,
       std::shared_ptr<lease_backend::LeaseStore> leases, uint64_t allocation_seed = 0,
-      std::shared_ptr<OfferBook> offers = nullptr, std::shared_ptr<BlockClaimer> claimer = nullptr);
+      std::shared_ptr<OfferBook> offers = nullptr, std::shared_ptr<BlockClaimer> claimer = nullptr,
+      const ServingContext* previous = nullptr);
 
   const config::Config& config() const { return *config_; }
   std::shared_ptr<const config::Config> config_ptr() const { return config_; }

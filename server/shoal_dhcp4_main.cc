@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/synchronization/mutex.h"
 #include "config/dhcp4_parser.h"
+#include "config_backend/node_config_source.h"
 #include "db/database_params.h"
 #include "lease_backend/memfile_lease_store.h"
 #include "lease_backend/sql_lease_store.h"
@@ -28,6 +29,20 @@ namespace {
 using shoal::server::BackendRegistry;
 
 constexpr char kDefaultLeaseFile[] = "/var/lib/shoal/shoal-leases4.csv";
+// Where a node keeps its own files (the copy of its database configuration);
+// SHOAL_DATA_DIR overrides it.
+constexpr char kDefaultDataDirectory[] = "/var/lib/shoal";
+
+std::string DataDirectory() {
+  const char* dir = std::getenv("SHOAL_DATA_DIR");
+  return dir != nullptr && *dir != '\0' ? dir : kDefaultDataDirectory;
+}
+
+std::string HostName() {
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) != 0) return "unknown";
+  return name;
+}
 
 void Usage(const char* reason) {
   if (reason != nullptr) std::cerr << "shoal-dhcp4: " << reason << "\n";
@@ -169,7 +184,37 @@ int main(int argc, char** argv) {
   shoal::server::Dhcp4Server& node = **server;
 
   shoal::server::ControlChannel control(*log);
-  shoal::server::RegisterCoreCommands(control.registry(), node);
+  // A node with config-control takes everything else from the
+  // configuration database and follows it.
+  std::unique_ptr<shoal::config_backend::NodeConfigSource> database_config;
+  if (!shared_config->config_control.config_databases.empty()) {
+    auto source = shoal::config_backend::NodeConfigSource::Create(
+        shared_config,
+        {.data_directory = DataDirectory(),
+         .hostname = HostName(),
+         .version = shoal::server::kVersion},
+        [&node](std::shared_ptr<const shoal::config::Config> config) {
+          return node.Reconfigure(std::move(config));
+        },
+        [&node] {
+          return shoal::config_backend::ConfigFollower::NodeHealth{
+              .lease_database = node.lease_database_state(),
+              .hosts_database = "none"};
+        },
+        *log);
+    if (!source.ok()) {
+      (*log)->critical("config-control: {}", source.status().ToString());
+      return EXIT_FAILURE;
+    }
+    database_config = std::move(*source);
+    node.set_file_config_handler([&database_config](auto config) {
+      return database_config->ApplyFile(std::move(config));
+    });
+    database_config->RegisterCommands(control.registry());
+  }
+  shoal::server::RegisterCoreCommands(control.registry(), node, [&database_config](auto& status) {
+    if (database_config) status["config-database"] = database_config->Status();
+  });
   shoal::server::Statistics statistics(node.counters(), [&node] { return node.context(); });
   shoal::server::RegisterStatisticCommands(control.registry(), statistics);
   shoal::server::RegisterLeaseCommands(control.registry(), [&node] { return node.context(); });
@@ -186,7 +231,9 @@ int main(int argc, char** argv) {
       }
     });
   });
+  if (database_config) database_config->Start();
   int exit_code = node.Run();
+  if (database_config) database_config->Stop();
   control.Stop();
   return exit_code;
 }
