@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "boost/asio/io_context.hpp"
+#include "boost/asio/post.hpp"
 #include "fiber/completion.h"
 #include "gtest/gtest.h"
 
@@ -139,9 +140,11 @@ TEST(FiberWorkerTest, UrgentTasksWaitingForASlotGoFirst) {
   worker.Submit(4, task("U1"), Priority::kUrgent);
   worker.Submit(1, task("B"));  // behind A: its key's order comes first
   worker.Submit(5, task("U2"), Priority::kUrgent);
-  std::thread signaller([&] { gate.Signal(); });
+  // Opened only once A waits on it and the rest wait for the slot (a
+  // signal from another thread could come before A waits, and A would
+  // never hold the slot).
+  boost::asio::post(io, [&gate] { gate.Signal(); });
   worker.Stop();
-  signaller.join();
   EXPECT_EQ(started, (std::vector<std::string>{"A", "B", "U1", "U2", "N1", "N2"}));
 }
 
