@@ -10,7 +10,11 @@ Fills a scratch database on the test server of scripts/db.sh with
   serving) and its resident memory then;
 - one change: updates one subnet's pool --changes times, one at a time, and
   reports how long each took from the revision's committed_at to the node's
-  "revision R applied" (detection + read + merge + validation + swap).
+  "revision R applied" (detection + read + merge + validation + swap);
+- churn (--churn N): N more revisions, each its own transaction, streamed
+  through one client session as fast as the database takes them; the node
+  catches up (applying several revisions at once when they come faster than
+  it applies them), and its resident memory before and after is printed.
 
 Usage (after `scripts/db.sh start; source <(scripts/db.sh env)`):
   bench/config_scale.py --build build --dialect postgresql --subnets 10000
@@ -93,6 +97,7 @@ def main():
     parser.add_argument("--dialect", choices=("mysql", "postgresql"), required=True)
     parser.add_argument("--subnets", type=int, default=10000)
     parser.add_argument("--changes", type=int, default=20)
+    parser.add_argument("--churn", type=int, default=0)
     args = parser.parse_args()
     os.environ.setdefault("SHOAL_BINARY_DIR", os.path.abspath(args.build))
     binary = os.path.join(os.path.abspath(args.build), "bin", "shoal-dhcp4")
@@ -155,6 +160,23 @@ def main():
               f"{costs[len(costs) // 2]:.0f} ms (median of {len(costs)}; min {costs[0]:.0f}, "
               f"max {costs[-1]:.0f}) after its commit; {rss_mib(proc.pid):.1f} MiB resident "
               "after the changes")
+        if args.churn:
+            before = rss_mib(proc.pid)
+            applies_before = len(applied_times(log))
+            statements = "\n".join(
+                f"UPDATE config4_global_parameter SET value = '{1000 + i % 1000}' "
+                "WHERE name = 'renew-timer' AND server_tag = 'all';" for i in range(args.churn))
+            run_sql_file(env, database,
+                         "INSERT INTO config4_global_parameter (name, server_tag, value) "
+                         "VALUES ('renew-timer', 'all', '999');\n" + statements)
+            last = int(database.query("SELECT revision FROM config4_head WHERE id = 1")[0][0])
+            deadline = time.time() + 600
+            while max(applied_times(log)) < last and time.time() < deadline:
+                time.sleep(0.5)
+            applies = len(applied_times(log)) - applies_before
+            print(f"{args.dialect}: churn: {args.churn} revisions at {args.subnets} subnets "
+                  f"(applied in {applies} swaps): {before:.1f} MiB resident before, "
+                  f"{rss_mib(proc.pid):.1f} MiB after")
         return 0
     finally:
         if proc is not None:

@@ -821,7 +821,7 @@ absl::StatusOr<Config> ParseWithDocument(const nlohmann::json& dhcp4, Document* 
     // nlohmann or the standard library; never expected, never fatal.
     return absl::InternalError(absl::StrCat("configuration parser failed: ", e.what()));
   }
-  config.source = dhcp4;
+  config.source_text = dhcp4.dump();
   return config;
 }
 

@@ -89,11 +89,6 @@ FollowerStatus ConfigFollower::status() const {
   return status_;
 }
 
-ConfigObjects ConfigFollower::applied_objects() const {
-  std::lock_guard lock(mu_);
-  return applied_;
-}
-
 absl::StatusOr<std::vector<NodeRecord>> ConfigFollower::ListNodes() {
   std::shared_ptr<ConfigStore> store;
   {
@@ -161,13 +156,18 @@ void ConfigFollower::Run() {
       std::lock_guard lock(mu_);
       if (stopping_) break;
     }
-    uint64_t pulls_before;
+    uint64_t pulls_before, pulls_done;
     {
       std::lock_guard lock(mu_);
       pulls_before = pulls_requested_;
+      pulls_done = pulls_done_;
     }
+    // With config-fetch-wait-time 0 the node reads the database only at
+    // start and when asked (config-backend-pull); heartbeats go on.
+    bool automatic = options_.fetch_wait != absl::ZeroDuration();
+    bool fetch = automatic || !loaded_ || pulls_before > pulls_done;
     absl::Status round = Connect();
-    if (round.ok()) round = Sync();
+    if (round.ok() && fetch) round = Sync();
     if (round.ok()) {
       failed_connects_ = 0;
       SetDatabaseState("connected");
@@ -320,7 +320,6 @@ void ConfigFollower::Apply(uint64_t revision) {
       status_.config_state = "ok";
       status_.from_copy = false;
       status_.last_applied_unix = NowUnix();
-      applied_ = objects_;
     } else {
       status_.config_state =
           absl::StrCat("revision ", revision, " refused, serving revision ",
@@ -426,7 +425,6 @@ bool ConfigFollower::ApplyCopy() {
   status_.applied_revision = revision;
   status_.from_copy = true;
   status_.last_applied_unix = NowUnix();
-  applied_ = std::move(*objects);
   return true;
 }
 

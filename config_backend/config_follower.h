@@ -96,8 +96,6 @@ class ConfigFollower {
   absl::Status Pull(absl::Duration timeout = absl::Seconds(10));
 
   FollowerStatus status() const;
-  // The objects last handed to `apply` successfully (empty before).
-  ConfigObjects applied_objects() const;
   absl::StatusOr<std::vector<NodeRecord>> ListNodes();
   absl::StatusOr<FeedHead> ReadHead();
   const std::string& node_id() const { return node_id_; }
@@ -141,7 +139,6 @@ class ConfigFollower {
   uint64_t pulls_done_ = 0;
   absl::Status last_round_;
   FollowerStatus status_;
-  ConfigObjects applied_;
   std::shared_ptr<ConfigStore> store_;  // set once by the follower thread
   std::thread thread_;
 };

@@ -82,7 +82,7 @@ void NodeConfigSource::Stop() {
 
 absl::StatusOr<std::shared_ptr<const config::Config>> NodeConfigSource::Merge(
     const config::Config& file, const ConfigObjects& objects, uint64_t revision) const {
-  auto merged = MergeIntoFile(file.source, objects);
+  auto merged = MergeIntoFile(file.Source(), objects);
   if (!merged.ok()) return merged.status();
   auto config = config::ParseDhcp4Map(
       *merged, absl::StrCat("configuration database revision ", revision));

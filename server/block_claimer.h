@@ -149,7 +149,7 @@ std::optional<BlockClaimer::Pick> BlockClaimer::Take(const config::Subnet4& subn
   std::lock_guard lock(mu_);
   for (auto& [first, held] : held_) {
     if (held.block.subnet_id != subnet.id || held.full || held.valid_until < now) continue;
-    const config::Pool* pool = map.PoolOf(held.block.first);
+    const config::Pool* pool = FindPool(subnet, held.block.first);
     if (pool == nullptr) continue;
     if (!pool->client_class.empty() && !class_allowed(pool->client_class)) continue;
     std::optional<dhcp::Ipv4Address> address = map.TakeInRange(held.block.first, held.block.last);

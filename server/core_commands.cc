@@ -102,7 +102,7 @@ void RegisterCoreCommands(control::CommandRegistry& registry, Dhcp4Server& serve
 
   add("config-get", [&server](const json&) {
     return CommandAnswer::Success(
-        "", json{{"Dhcp4", RedactPasswords(server.context()->config().source)}});
+        "", json{{"Dhcp4", RedactPasswords(server.context()->config().Source())}});
   });
 
   add("config-test", [](const json& arguments) {
@@ -145,7 +145,7 @@ void RegisterCoreCommands(control::CommandRegistry& registry, Dhcp4Server& serve
     if (filename.empty()) {
       return CommandAnswer::Error("Unable to determine filename. Please specify a filename.");
     }
-    std::string text = json{{"Dhcp4", server.context()->config().source}}.dump(2) + "\n";
+    std::string text = json{{"Dhcp4", server.context()->config().Source()}}.dump(2) + "\n";
     std::string temporary = filename + ".tmp";
     {
       std::ofstream out(temporary, std::ios::trunc);

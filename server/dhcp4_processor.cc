@@ -177,8 +177,7 @@ std::optional<Reply> Dhcp4Processor::ProcessDiscover(Exchange& exchange) {
   Reply reply = MakeReply(exchange, MessageType::kOffer);
   reply.packet.yiaddr = a.address;
   AddLeaseOptions(exchange, reply, *a.subnet, a.address, a.valid_lifetime);
-  FreeAddressMap* map = exchange.context.free_map(a.subnet->id);
-  AddConfiguredOptions(exchange, reply, *a.subnet, map ? map->PoolOf(a.address) : nullptr, a.host);
+  AddConfiguredOptions(exchange, reply, *a.subnet, FindPool(*a.subnet, a.address), a.host);
   Finish(exchange, reply);
   counters_.Increment(PacketCounter::kOfferSent);
   return reply;
@@ -235,8 +234,7 @@ std::optional<Reply> Dhcp4Processor::ProcessRequest(Exchange& exchange) {
   reply.packet.yiaddr = a.address;
   reply.packet.ciaddr = query.ciaddr;
   AddLeaseOptions(exchange, reply, *a.subnet, a.address, a.valid_lifetime);
-  FreeAddressMap* map = exchange.context.free_map(a.subnet->id);
-  AddConfiguredOptions(exchange, reply, *a.subnet, map ? map->PoolOf(a.address) : nullptr, a.host);
+  AddConfiguredOptions(exchange, reply, *a.subnet, FindPool(*a.subnet, a.address), a.host);
   Finish(exchange, reply);
   log_.debug("{}: lease {} for {}s", query.Describe(), a.address.ToString(), a.valid_lifetime);
   counters_.Increment(PacketCounter::kAckSent);

@@ -7,7 +7,9 @@ namespace shoal::server {
 
 FreeAddressMap::FreeAddressMap(const config::Subnet4& subnet, uint64_t start_seed) {
   for (const config::Pool& pool : subnet.pools) {
-    PoolBits bits{.pool = &pool, .first = pool.first.value(), .last = pool.last.value()};
+    PoolBits bits{.client_class = pool.client_class,
+                  .first = pool.first.value(),
+                  .last = pool.last.value()};
     uint64_t size = uint64_t{bits.last} - bits.first + 1;
     bits.used.assign((size + 63) / 64, 0);
     // Bits past the end of the pool stay permanently used.
@@ -23,20 +25,12 @@ bool FreeAddressMap::SameLayout(const config::Subnet4& subnet) const {
   if (subnet.pools.size() != pools_.size()) return false;
   for (size_t i = 0; i < pools_.size(); ++i) {
     if (subnet.pools[i].first.value() != pools_[i].first ||
-        subnet.pools[i].last.value() != pools_[i].last) {
+        subnet.pools[i].last.value() != pools_[i].last ||
+        subnet.pools[i].client_class != pools_[i].client_class) {
       return false;
     }
   }
   return true;
-}
-
-void FreeAddressMap::CopyStateFrom(const FreeAddressMap& previous) {
-  std::scoped_lock lock(mu_, previous.mu_);
-  for (size_t i = 0; i < pools_.size() && i < previous.pools_.size(); ++i) {
-    pools_[i].used = previous.pools_[i].used;
-    pools_[i].cursor = previous.pools_[i].cursor;
-    pools_[i].free = previous.pools_[i].free;
-  }
 }
 
 FreeAddressMap::PoolBits* FreeAddressMap::Find(uint32_t address) {
@@ -143,9 +137,13 @@ bool FreeAddressMap::InPool(dhcp::Ipv4Address address) const {
   return Find(address.value()) != nullptr;
 }
 
-const config::Pool* FreeAddressMap::PoolOf(dhcp::Ipv4Address address) const {
-  const PoolBits* pool = Find(address.value());
-  return pool == nullptr ? nullptr : pool->pool;
+const config::Pool* FindPool(const config::Subnet4& subnet, dhcp::Ipv4Address address) {
+  for (const config::Pool& pool : subnet.pools) {
+    if (address.value() >= pool.first.value() && address.value() <= pool.last.value()) {
+      return &pool;
+    }
+  }
+  return nullptr;
 }
 
 uint64_t FreeAddressMap::free() const {

@@ -14,11 +14,15 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "config/config.h"
 
 namespace shoal::server {
+
+// The pool of `subnet` that holds `address`, or nullptr.
+const config::Pool* FindPool(const config::Subnet4& subnet, dhcp::Ipv4Address address);
 
 class FreeAddressMap {
  public:
@@ -27,13 +31,13 @@ class FreeAddressMap {
   // address (0 = the start of each pool).
   explicit FreeAddressMap(const config::Subnet4& subnet, uint64_t start_seed = 0);
 
-  // Whether `subnet` has exactly this map's pools (same ranges, in order).
+  // Whether `subnet` has exactly this map's pools (same ranges and
+  // client-class, in order). A new configuration whose subnet has the same
+  // layout shares this map with the configuration it replaces, so the
+  // allocation state carries over the swap with nothing copied or re-read
+  // and no address taken meanwhile is missed. The map keeps nothing of the
+  // configuration it was built from.
   bool SameLayout(const config::Subnet4& subnet) const;
-  // Takes over which addresses `previous` marks used and where its searches
-  // stand; `previous` must have the same layout (SameLayout). Used when a
-  // new configuration keeps a subnet unchanged, so its allocation state
-  // survives the swap without reading the lease store.
-  void CopyStateFrom(const FreeAddressMap& previous);
 
   // Takes the next free address from the pools a client may use (pools with
   // a client-class are skipped unless `class_allowed` says yes) and marks it
@@ -56,15 +60,13 @@ class FreeAddressMap {
   void MarkUsed(dhcp::Ipv4Address address);
   void MarkFree(dhcp::Ipv4Address address);
   bool InPool(dhcp::Ipv4Address address) const;
-  // The pool holding `address`, or nullptr.
-  const config::Pool* PoolOf(dhcp::Ipv4Address address) const;
 
   uint64_t total() const { return total_; }
   uint64_t free() const;
 
  private:
   struct PoolBits {
-    const config::Pool* pool;
+    std::string client_class;  // the pool's guard; empty: everyone
     uint32_t first;
     uint32_t last;
     std::vector<uint64_t> used;  // bit i = address first + i
@@ -89,7 +91,7 @@ template <typename ClassAllowed>
 std::optional<dhcp::Ipv4Address> FreeAddressMap::Take(ClassAllowed class_allowed) {
   std::lock_guard lock(mu_);
   for (PoolBits& pool : pools_) {
-    if (!pool.pool->client_class.empty() && !class_allowed(pool.pool->client_class)) continue;
+    if (!pool.client_class.empty() && !class_allowed(pool.client_class)) continue;
     if (auto address = TakeFrom(pool)) return dhcp::Ipv4Address(*address);
   }
   return std::nullopt;

@@ -6,7 +6,7 @@ namespace shoal::server {
 
 ServingContext::ServingContext(std::shared_ptr<const config::Config> config,
                                std::shared_ptr<lease_backend::LeaseStore> leases,
-                               uint64_t allocation_seed, std::shared_ptr<OfferBook> offers,
+                               std::shared_ptr<OfferBook> offers,
                                std::shared_ptr<BlockClaimer> claimer)
     : config_(std::move(config)),
       leases_(std::move(leases)),
@@ -14,30 +14,30 @@ ServingContext::ServingContext(std::shared_ptr<const config::Config> config,
       hosts_(std::make_unique<host_backend::ConfigHostStore>(*config_)),
       offers_(offers ? std::move(offers) : std::make_shared<OfferBook>()),
       claimer_(std::move(claimer)) {
-  for (const config::Subnet4& subnet : config_->subnets) {
-    free_maps_.emplace(subnet.id, std::make_unique<FreeAddressMap>(subnet, allocation_seed));
-  }
 }
 
 absl::StatusOr<std::shared_ptr<ServingContext>> ServingContext::Create(
     std::shared_ptr<const config::Config> config, std::shared_ptr<lease_backend::LeaseStore> leases,
     uint64_t allocation_seed, std::shared_ptr<OfferBook> offers,
     std::shared_ptr<BlockClaimer> claimer, const ServingContext* previous) {
-  std::shared_ptr<ServingContext> context(new ServingContext(std::move(config), std::move(leases),
-                                                             allocation_seed, std::move(offers),
-                                                             std::move(claimer)));
-  // Subnets whose state carries over, and the pools still to be read.
+  std::shared_ptr<ServingContext> context(new ServingContext(
+      std::move(config), std::move(leases), std::move(offers), std::move(claimer)));
+  // Subnets whose state carries over share their map; the pools of the
+  // others are still to be read.
   std::vector<const config::Pool*> unread;
   for (const config::Subnet4& subnet : context->config_->subnets) {
-    FreeAddressMap* map = context->free_map(subnet.id);
-    FreeAddressMap* before = previous != nullptr
-                                 ? const_cast<ServingContext*>(previous)->free_map(subnet.id)
-                                 : nullptr;
-    if (map != nullptr && before != nullptr && before->SameLayout(subnet)) {
-      map->CopyStateFrom(*before);
-    } else {
+    std::shared_ptr<FreeAddressMap> map;
+    if (previous != nullptr) {
+      if (auto it = previous->free_maps_.find(subnet.id);
+          it != previous->free_maps_.end() && it->second->SameLayout(subnet)) {
+        map = it->second;
+      }
+    }
+    if (map == nullptr) {
+      map = std::make_shared<FreeAddressMap>(subnet, allocation_seed);
       for (const config::Pool& pool : subnet.pools) unread.push_back(&pool);
     }
+    context->free_maps_.emplace(subnet.id, std::move(map));
   }
   for (const OfferBook::Offer& offer : context->offers_->All()) context->MarkUsed(offer.address);
   for (const config::Reservation& r : context->config_->global_reservations) {

@@ -34,9 +34,9 @@ class ServingContext : public std::enable_shared_from_this<ServingContext> {
   // starts an empty book. `claimer`: this node's address blocks when the
   // lease store is shared (null: every address is checked in the store).
   // `previous`: the context this one replaces on the same lease store; a
-  // subnet with the same id and pools keeps its free-address state from it,
-  // and only the pools of new or changed subnets are read from the store
-  // (null: every lease is read).
+  // subnet with the same id and pool layout shares its free-address map
+  // (FreeAddressMap::SameLayout), and only the pools of new or changed
+  // subnets are read from the store (null: every lease is read).
   static absl::StatusOr<std::shared_ptr<ServingContext>> Create(
       std::shared_ptr<const config::Config> config,
       std::shared_ptr<lease_backend::LeaseStore> leases, uint64_t allocation_seed = 0,
@@ -65,14 +65,14 @@ class ServingContext : public std::enable_shared_from_this<ServingContext> {
 
  private:
   ServingContext(std::shared_ptr<const config::Config> config,
-                 std::shared_ptr<lease_backend::LeaseStore> leases, uint64_t allocation_seed,
+                 std::shared_ptr<lease_backend::LeaseStore> leases,
                  std::shared_ptr<OfferBook> offers, std::shared_ptr<BlockClaimer> claimer);
 
   std::shared_ptr<const config::Config> config_;
   std::shared_ptr<lease_backend::LeaseStore> leases_;
   SubnetSelector selector_;
   std::unique_ptr<host_backend::HostStore> hosts_;
-  absl::flat_hash_map<uint32_t, std::unique_ptr<FreeAddressMap>> free_maps_;
+  absl::flat_hash_map<uint32_t, std::shared_ptr<FreeAddressMap>> free_maps_;
   std::shared_ptr<OfferBook> offers_;
   std::shared_ptr<BlockClaimer> claimer_;
 };

@@ -53,8 +53,8 @@ TEST(KeaExamples, SingleSubnet) {
   EXPECT_EQ(c->loggers[0].outputs[0].output, "stdout");
   EXPECT_TRUE(c->warnings.empty());
   // config-get source: the Dhcp4 map without comments.
-  EXPECT_EQ(c->source["valid-lifetime"], 4000);
-  EXPECT_TRUE(c->source.contains("subnet4"));
+  EXPECT_EQ(c->Source()["valid-lifetime"], 4000);
+  EXPECT_TRUE(c->Source().contains("subnet4"));
 }
 
 TEST(KeaExamples, SeveralSubnets) {
@@ -365,7 +365,7 @@ TEST(Dhcp4Parser, CommentsOfAllKindsAndCommentKeys) {
                                 "t.json");
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->subnets[0].pools[0].last, A("192.0.2.20"));
-  EXPECT_EQ(c->source["comment"], "a comment key");
+  EXPECT_EQ(c->Source()["comment"], "a comment key");
 }
 
 TEST(Dhcp4Parser, ParseDhcp4MapForTheApi) {
@@ -373,7 +373,7 @@ TEST(Dhcp4Parser, ParseDhcp4MapForTheApi) {
   auto c = ParseDhcp4Map(dhcp4, "config-set");
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->subnets[0].id, 5u);
-  EXPECT_EQ(c->source, dhcp4);
+  EXPECT_EQ(c->Source(), dhcp4);
   dhcp4["subnet4"][0]["bogus"] = 1;
   auto bad = ParseDhcp4Map(dhcp4, "config-set");
   ASSERT_FALSE(bad.ok());

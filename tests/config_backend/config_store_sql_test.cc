@@ -3,6 +3,7 @@
 // with the whole schema: objects written with plain SQL, as an operator
 // would, are seen by tag; every change gets a revision; history is pruned;
 // a follower applies changes and survives a bad revision.
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -261,6 +262,72 @@ TEST_F(ConfigStoreTest, FollowerAppliesChangesAndRecoversFromARefusedRevision) {
   nodes = store_->ListNodes();
   ASSERT_TRUE(nodes.ok());
   EXPECT_TRUE(nodes->empty());
+}
+
+// config-fetch-wait-time 0: no automatic updates, as in Kea; a pull fetches.
+TEST_F(ConfigStoreTest, FollowerWithoutAutomaticUpdatesFetchesOnlyWhenPulled) {
+  std::atomic<int> applies = 0;
+  FollowerOptions options;
+  options.database = db_->params();
+  options.fetch_wait = absl::ZeroDuration();
+  options.heartbeat_interval = absl::Milliseconds(50);  // wakes often, must not fetch
+  auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  ConfigFollower follower(
+      options, [&](const ConfigObjects&, uint64_t) { ++applies; return absl::OkStatus(); },
+      nullptr, log);
+  follower.Start();
+  ASSERT_TRUE(follower.Pull().ok());
+  int loaded = applies.load();
+  EXPECT_EQ(loaded, 1);
+  AddSubnet(1, "192.0.2.0/24", "all");
+  // Several heartbeats pass; the change is not fetched.
+  for (int i = 0; i < 10 && follower.status().database_revision < Head(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(applies.load(), loaded);
+  EXPECT_LT(follower.status().processed_revision, Head());
+  ASSERT_TRUE(follower.Pull().ok());
+  EXPECT_EQ(applies.load(), loaded + 1);
+  EXPECT_EQ(follower.status().processed_revision, Head());
+  follower.Stop();
+}
+
+// A node whose applied revision was pruned away loads everything again.
+TEST_F(ConfigStoreTest, FollowerBehindThePrunedHistoryReloadsInFull) {
+  std::mutex mu;
+  ConfigObjects last;
+  FollowerOptions options;
+  options.database = db_->params();
+  options.fetch_wait = absl::ZeroDuration();  // fetches only when pulled
+  auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+  ConfigFollower follower(
+      options,
+      [&](const ConfigObjects& objects, uint64_t) {
+        std::lock_guard lock(mu);
+        last = objects;
+        return absl::OkStatus();
+      },
+      nullptr, log);
+  follower.Start();
+  ASSERT_TRUE(follower.Pull().ok());
+  uint64_t seen = follower.status().processed_revision;
+  AddSubnet(1, "192.0.2.0/24", "all");
+  AddSubnet(2, "198.51.100.0/24", "all");
+  // No node counts as live (live window 0): everything is pruned.
+  auto pruned = store_->Prune(0, 0);
+  ASSERT_TRUE(pruned.ok()) << pruned.status();
+  ASSERT_GT(*pruned, seen);
+  auto left = store_->ReadChanges(seen, Head());
+  ASSERT_TRUE(left.ok());
+  EXPECT_TRUE(left->empty());  // the changes the follower needs are gone
+  ASSERT_TRUE(follower.Pull().ok());
+  {
+    std::lock_guard lock(mu);
+    EXPECT_TRUE(last.subnets.contains(1));
+    EXPECT_TRUE(last.subnets.contains(2));
+  }
+  EXPECT_EQ(follower.status().processed_revision, Head());
+  follower.Stop();
 }
 
 }  // namespace
