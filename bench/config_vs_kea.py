@@ -14,8 +14,8 @@ them: createAuditRevisionDHCP4() and the rows in one transaction.
   --subnets subnets (a /24 with a pool and the options routers and
   domain-name-servers each): process start to the log line saying it serves
   them (shoal "configuration database: revision R applied", Kea DHCP4_STARTED,
-  logged after its full fetch, DHCP4_CONFIG_COMPLETE and opening its sockets),
-  VmRSS then; config-get over the control socket must then list them all.
+  logged after its full fetch and DHCP4_CONFIG_COMPLETE, before its packet
+  loop), VmRSS then; config-get over the control socket must then list them.
 - one subnet change at --subnets (--subnet-changes, one at a time): a pool.
 - propagation: --nodes nodes of each on small databases; every 0.2-0.5 s
   (random) the global renew-timer changes once for shoal and once for Kea,
@@ -329,7 +329,8 @@ class Server:
                          KEA_LOCKFILE_DIR=private)
         port = PORTS[system.kind] + 10 * index
         self.started = time.time()
-        with open(os.path.join(workdir, f"{name}.out"), "w") as out:
+        self.out = os.path.join(workdir, f"{name}.out")  # stdout and stderr
+        with open(self.out, "w") as out:
             self.proc = subprocess.Popen([system.binary, "-c", path, "-p", str(port),
                                           "-P", str(port + 1)],
                                          stdout=out, stderr=subprocess.STDOUT, env=child_env)
@@ -342,7 +343,7 @@ class Server:
                 return t
             if self.proc.poll() is not None:
                 raise SystemExit(f"{self.name} exited with {self.proc.returncode} before "
-                                 f"serving its configuration; see {self.log}")
+                                 f"serving its configuration; see {self.out} and {self.log}")
             if time.time() - self.started > timeout:
                 raise SystemExit(f"{self.name} did not serve its configuration in {timeout} s")
             time.sleep(0.01)

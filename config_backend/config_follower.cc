@@ -143,6 +143,7 @@ absl::Status ConfigFollower::Connect() {
       return s;
     }
     listener_ = std::move(*listener);
+    log_->info("configuration database: listening for changes (LISTEN {})", kChannel);
   }
   return absl::OkStatus();
 }
@@ -237,7 +238,15 @@ void ConfigFollower::Wait(absl::Duration limit) {
       }
       // Short slices so a pull or stop is seen quickly.
       auto notified = listener_->WaitForNotification(std::min(left, absl::Milliseconds(50)));
-      if (!notified.ok() || *notified) return;  // lost: the next round reconnects
+      if (!notified.ok()) {
+        // Lost: the next round opens a new LISTEN session before it reads
+        // the revision, so nothing committed meanwhile is missed.
+        log_->warn("configuration database: notification session lost: {}",
+                   notified.status().ToString());
+        listener_.reset();
+        return;
+      }
+      if (*notified) return;
     } else {
       std::unique_lock lock(mu_);
       if (wake_.wait_for(lock, absl::ToChronoNanoseconds(left), interrupted)) return;

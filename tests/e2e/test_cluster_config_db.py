@@ -79,6 +79,12 @@ class ThinNode(sqlcluster.Node):
         return answer["arguments"]["config-database"]
 
 
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def sql_json(value):
     return json.dumps(value).replace("'", "''")
 
@@ -221,7 +227,19 @@ def run(lab, env, database):
     for node in nodes:
         sqlcluster.wait_until(lambda: node.config().get("renew-timer") == 777, 30,
                               f"node{node.index} to catch up after the database restart")
-    print("6. database restart: a change made afterwards reached every node", flush=True)
+    if env.dialect == "postgresql":
+        for node in nodes:
+            check(node.server.count_in_log("listening for changes") >= 2,
+                  f"node{node.index} did not LISTEN again after the restart")
+    # Reconnected nodes wait for changes again instead of spinning.
+    before = {n.index: cpu_seconds(n.server.proc.pid) for n in nodes}
+    time.sleep(3)
+    for node in nodes:
+        used = (cpu_seconds(node.server.proc.pid) - before[node.index]) / 3
+        check(used < 0.5, f"node{node.index} uses {used:.0%} of a core while idle after the "
+              "database restart")
+    print("6. database restart: a change made afterwards reached every node; idle again",
+          flush=True)
 
     # 7. A node started while the configuration database is down.
     memfile = {"type": "memfile", "persist": True, "name": lab.path("node3-leases.csv")}
