@@ -20,7 +20,11 @@ shows. Checked:
 6. the database restarts; a change made after it reaches every node;
 7. a node restarted while the configuration database is down serves the
    copy it kept of its last configuration (memfile leases), and catches up
-   when the database is back."""
+   when the database is back;
+8. a real dhclient, in a network namespace linked to a thin node (the node
+   stays in the host's namespace to reach the database on loopback), gets
+   a lease from a subnet and pool that exist only in the database, with
+   the database's options."""
 
 import json
 import os
@@ -35,13 +39,13 @@ from netlab import check  # noqa: E402
 TAGS = ["site-a", "site-b", "site-c"]
 
 
-def thin_config(env, database, control_socket, tag, lease_db=None):
+def thin_config(env, database, control_socket, tag, lease_db=None, interfaces=("lo",)):
     db = {"type": env.dialect, "name": database.name, "host": env.host, "port": env.port,
           "user": env.user, "password": env.password}
     hook = "libdhcp_mysql_cb.so" if env.dialect == "mysql" else "libdhcp_pgsql_cb.so"
     return {"Dhcp4": {
         "server-tag": tag,
-        "interfaces-config": {"interfaces": ["lo"]},
+        "interfaces-config": {"interfaces": list(interfaces)},
         # The lease database rides out the restart of step 6; the
         # configuration database keeps Kea's defaults (max-reconnect-tries
         # 0), which never stop a shoal node.
@@ -57,13 +61,15 @@ def thin_config(env, database, control_socket, tag, lease_db=None):
 
 
 class ThinNode(sqlcluster.Node):
-    def __init__(self, lab, env, database, index, tag, lease_db=None):
+    def __init__(self, lab, env, database, index, tag, lease_db=None, interfaces=("lo",),
+                 standard_ports=False):
         self.index = index
-        self.server_port, self.client_port = sqlcluster.node_ports(index)
+        self.server_port, self.client_port = (
+            (67, 68) if standard_ports else sqlcluster.node_ports(index))
         self.control_socket = lab.path(f"node{index}.sock")
         self.server = netlab.ShoalServer(
             lab, sqlcluster.HostNet(lab), thin_config(env, database, self.control_socket, tag,
-                                                      lease_db),
+                                                      lease_db, interfaces),
             name=f"node{index}", args=["-p", str(self.server_port), "-P", str(self.client_port)],
             debug=False)
         self.probe = None
@@ -265,6 +271,39 @@ def run(lab, env, database):
                           "node3 to catch up")
     check(not node3.db_status()["serving-copy"], "node3 still says it serves its copy")
     print("7. database down at start-up: node3 served its copy, then caught up", flush=True)
+    # 8. A real client on a link of a thin node.
+    client_ns = lab.namespace("cli")
+    veth = f"vcfg{os.getpid() % 100000}"  # host end; gone with the namespace
+    netlab.run(["ip", "link", "add", veth, "type", "veth", "peer", "name", "veth-c", "netns",
+                client_ns.name])
+    netlab.run(["ip", "addr", "add", "192.0.2.1/24", "dev", veth])
+    netlab.run(["ip", "link", "set", veth, "up"])
+    client_ns.ip("link", "set", "veth-c", "up")
+    lan = {"interface": veth, "pools": [{"pool": "192.0.2.100 - 192.0.2.199"}],
+           "option-data": [{"name": "routers", "data": "192.0.2.1"},
+                           {"name": "domain-name-servers", "data": "192.0.2.53"}]}
+    q("INSERT INTO config4_server (tag, description) VALUES ('site-lan', 'the link')")
+    q("DELETE FROM config4_subnet_server WHERE subnet_id = 10")  # 192.0.2.0/24 moves
+    q(f"UPDATE config4_subnet SET definition = '{sql_json(lan)}' WHERE subnet_id = 10")
+    q("INSERT INTO config4_subnet_server (subnet_id, server_tag) VALUES (10, 'site-lan')")
+    node4 = ThinNode(lab, env, database, 4, "site-lan", lease_db=dict(
+        memfile, name=lab.path("node4-leases.csv")), interfaces=[veth],
+        standard_ports=True).start()
+    wait_applied([node4], head(database), "node4 initial load")
+    client = netlab.Dhclient(lab, client_ns, "veth-c").start()
+    bound = client.wait_bound()
+    address = bound.get("new_ip_address", "")
+    check(netlab.in_range(address, "192.0.2.100", "192.0.2.199"),
+          f"dhclient got '{address}' from the database's pool")
+    check(bound.get("new_routers") == "192.0.2.1" and
+          bound.get("new_domain_name_servers") == "192.0.2.53",
+          f"dhclient got the wrong options: {bound}")
+    check(bound.get("new_domain_name") == "two.example",
+          f"dhclient did not get the global option of the database: {bound}")
+    client.stop()
+    print(f"8. dhclient on a thin node's link: {address} from the database's pool", flush=True)
+    nodes.append(node4)
+
     for node in nodes + [node3]:
         node.close_client()
         node.server.check_alive()
