@@ -57,6 +57,43 @@ TEST(KeaExamples, SingleSubnet) {
   EXPECT_TRUE(c->Source().contains("subnet4"));
 }
 
+// Kea's thin-node example: the configuration backend hook is a marker, not
+// a warning; config-control is read as Kea reads it.
+TEST(KeaExamples, ConfigBackend) {
+  auto c = ParseExample("config-backend.json");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->server_tag, "server1");
+  ASSERT_EQ(c->config_control.config_databases.size(), 1u);
+  EXPECT_EQ(c->config_control.config_databases[0].type, "mysql");
+  EXPECT_EQ(c->config_control.config_fetch_wait_time, 20u);
+  ASSERT_EQ(c->hooks_libraries.size(), 1u);
+  EXPECT_EQ(c->hooks_libraries[0].config_backend_type, "mysql");
+  EXPECT_TRUE(c->warnings.empty()) << c->warnings.front();
+}
+
+TEST(ConfigControl, AMismatchedBackendHookIsRefusedAsKeaDoes) {
+  auto c = ParseDhcp4ConfigText(R"({"Dhcp4": {
+      "config-control": {"config-databases": [{"type": "postgresql", "name": "kea"}]},
+      "hooks-libraries": [{"library": "/opt/kea/lib/hooks/libdhcp_mysql_cb.so"}]}})",
+                                "t.json");
+  ASSERT_FALSE(c.ok());
+  EXPECT_THAT(std::string(c.status().message()),
+              ::testing::HasSubstr("of type 'postgresql' but the configuration backend hook "
+                                   "loaded is for 'mysql'; load libdhcp_pgsql_cb.so instead"));
+  auto two = ParseDhcp4ConfigText(R"({"Dhcp4": {
+      "config-control": {"config-databases": [{"type": "mysql", "name": "a"},
+                                              {"type": "mysql", "name": "b"}]}}})",
+                                  "t.json");
+  ASSERT_FALSE(two.ok());
+  EXPECT_THAT(std::string(two.status().message()),
+              ::testing::HasSubstr("only one configuration database"));
+  auto other = ParseDhcp4ConfigText(R"({"Dhcp4": {
+      "hooks-libraries": [{"library": "libdhcp_lease_cmds.so"}]}})",
+                                    "t.json");
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_EQ(other->warnings.size(), 1u);  // any other hook: accepted, not loaded, said so
+}
+
 TEST(KeaExamples, SeveralSubnets) {
   auto c = ParseExample("several-subnets.json");
   ASSERT_TRUE(c.ok()) << c.status();
