@@ -17,10 +17,8 @@ Usage (after `scripts/db.sh start; source <(scripts/db.sh env)`):
 """
 
 import argparse
-import datetime
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -30,8 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "e2e"))
 import sqlcluster  # noqa: E402
 
-APPLIED = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) .*configuration database: "
-                     r"revision (\d+) applied")
+from config_scale import applied_times  # noqa: E402
 
 
 def node_config(env, database, index, workdir):
@@ -125,14 +122,7 @@ def main():
 
         latencies, missing = [], 0
         for i in range(args.nodes):
-            applied = {}
-            with open(os.path.join(workdir, f"node{i}.log")) as f:
-                for line in f:
-                    m = APPLIED.match(line)
-                    if m:
-                        ts = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f")
-                        applied[int(m.group(2))] = ts.replace(
-                            tzinfo=datetime.timezone.utc).timestamp()
+            applied = applied_times(os.path.join(workdir, f"node{i}.log"))
             for revision, at in committed.items():
                 # A node may apply several revisions at once: the first
                 # applied revision >= this one is when it became live.
