@@ -3,9 +3,9 @@
 #include <unistd.h>
 
 #include <ctime>
-#include <fstream>
 
 #include "config/dhcp4_parser.h"
+#include "server/config_write.h"
 #include "server/version.h"
 
 namespace shoal::server {
@@ -135,33 +135,21 @@ void RegisterCoreCommands(control::CommandRegistry& registry, Dhcp4Server& serve
   });
 
   add("config-write", [&server](const json& arguments) {
-    std::string filename = server.options().config_file;
+    std::string requested;
     if (arguments.is_object() && arguments.contains("filename")) {
       if (!arguments["filename"].is_string()) {
         return CommandAnswer::Error("filename parameter must be a string");
       }
-      filename = arguments["filename"].get<std::string>();
+      requested = arguments["filename"].get<std::string>();
     }
-    if (filename.empty()) {
-      return CommandAnswer::Error("Unable to determine filename. Please specify a filename.");
-    }
+    auto path = ConfigWritePath(server.options().config_file, requested);
+    if (!path.ok()) return CommandAnswer::Error(std::string(path.status().message()));
     std::string text = json{{"Dhcp4", server.context()->config().Source()}}.dump(2) + "\n";
-    std::string temporary = filename + ".tmp";
-    {
-      std::ofstream out(temporary, std::ios::trunc);
-      out << text;
-      out.close();
-      if (!out) {
-        std::remove(temporary.c_str());
-        return CommandAnswer::Error("Unable to open file " + filename + " for writing");
-      }
+    if (absl::Status s = WriteConfigFile(*path, text); !s.ok()) {
+      return CommandAnswer::Error(std::string(s.message()));
     }
-    if (std::rename(temporary.c_str(), filename.c_str()) != 0) {
-      std::remove(temporary.c_str());
-      return CommandAnswer::Error("Unable to write file " + filename);
-    }
-    return CommandAnswer::Success("Configuration written to " + filename + " successful",
-                                  json{{"filename", filename}, {"size", text.size()}});
+    return CommandAnswer::Success("Configuration written to " + *path + " successful",
+                                  json{{"filename", *path}, {"size", text.size()}});
   });
 
   add("shutdown", [&server](const json& arguments) {

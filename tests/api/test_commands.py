@@ -218,8 +218,26 @@ def config_family(server, workdir):
            "leases kept across config-set")
     target = os.path.join(workdir, "written.json")
     reply = expect(server.http("config-write", {"filename": target}), 0, None, "config-write")
-    check(os.path.exists(target), "config-write did not write the file")
+    check(reply["arguments"]["filename"] == os.path.realpath(target),
+          f"config-write wrote {reply['arguments']}")
+    check(os.stat(target).st_mode & 0o777 == 0o600,
+          f"config-write left mode {oct(os.stat(target).st_mode & 0o777)}: it holds passwords")
+    with open(target) as f:
+        written = json.load(f)
+    check(written["Dhcp4"]["subnet4"][0]["option-data"] == changed["Dhcp4"]["subnet4"][0]
+          ["option-data"], "config-write did not write the running configuration")
     expect(server.http("config-write", {"filename": 5}), 1, None, "config-write bad filename")
+    # Only the directory of the -c file (Kea 2.6.3/3.0): nothing else of the
+    # machine can be replaced through the API.
+    outside = os.path.join(os.path.dirname(workdir), f"shoal-outside-{os.getpid()}.json")
+    for bad in (outside, "/etc/shoal-api-test.json", "../escape.json",
+                os.path.join(workdir, "..", "escape.json")):
+        reply = expect(server.http("config-write", {"filename": bad}), 1, None,
+                       f"config-write {bad}")
+        check("config-write writes only in" in reply.get("text", ""),
+              f"config-write {bad} did not say where files may go: {reply}")
+    check(not os.path.exists(outside) and not os.path.exists("/etc/shoal-api-test.json"),
+          "config-write wrote outside the configuration file's directory")
     expect(server.unix("config-reload"), 0, "Configuration successful.", "config-reload")
     apilab.wait_for(lambda: _answers(server), 30, "the control socket after config-reload")
     expect(server.http("server-tag-get"), 0, None, "server-tag-get")
