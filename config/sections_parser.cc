@@ -1,5 +1,9 @@
 #include "config/sections_parser.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -268,15 +272,33 @@ ControlSocketConfig ParseKea22ControlSocket(const Node& n) {
 
 namespace {
 
+// Credential files hold one short line. Anything else (a device, a FIFO, a
+// directory, a huge file) is refused before it is read, and every refusal
+// reads the same, so the answer tells nothing of what a path is or whether
+// it exists (the configuration may come through the API: config-test).
+constexpr off_t kMaxCredentialFileSize = 64 * 1024;
+
 std::string ReadCredentialFile(const Node& at, const std::string& directory,
                                const std::string& file) {
   std::string path = file;
   if (!directory.empty() && !file.empty() && file[0] != '/') path = directory + "/" + file;
-  std::ifstream in(path);
-  if (!in) at.Fail(absl::StrCat("cannot read the file '", path, "'"));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string content = ss.str();
+  auto refuse = [&]() -> std::string {
+    at.Fail(absl::StrCat("cannot use the credential file '", path,
+                         "': it must be a readable regular file of at most 64 KiB"));
+  };
+  // O_NONBLOCK: opening a FIFO must not wait for a writer.
+  int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return refuse();
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > kMaxCredentialFileSize) {
+    close(fd);
+    return refuse();
+  }
+  std::string content(static_cast<size_t>(st.st_size), '\0');
+  ssize_t n = read(fd, content.data(), content.size());
+  close(fd);
+  if (n < 0) return refuse();
+  content.resize(static_cast<size_t>(n));
   while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) {
     content.pop_back();
   }

@@ -3,6 +3,8 @@
 #include "config/dhcp4_parser.h"
 
 #include <gmock/gmock.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <gtest/gtest.h>
 
 #include "tests/config/test_util.h"
@@ -445,6 +447,33 @@ TEST(Dhcp4Parser, ControlSocketCredentialFiles) {
   EXPECT_EQ(clients[0].password, "s3cret");
   EXPECT_EQ(clients[1].user, "bob");
   EXPECT_EQ(clients[1].password, "pw2");
+}
+
+// Devices, FIFOs, directories, huge and missing files are all refused with
+// one text, before anything is read: nothing hangs or grows, and the answer
+// tells nothing of what a path is (issue #18 item 2).
+TEST(Dhcp4Parser, CredentialFilesMustBeSmallRegularFiles) {
+  std::string dir = ::testing::TempDir();
+  std::string fifo = dir + "/shoal-fifo";
+  unlink(fifo.c_str());
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  std::string big = dir + "/shoal-big";
+  std::ofstream(big) << std::string(100 * 1024, 'x');
+  std::string text;
+  for (const std::string& path :
+       {std::string("/dev/zero"), fifo, std::string("/etc"), big, dir + "/shoal-missing"}) {
+    auto c = ParseBody(R"("control-sockets": [ { "socket-type": "http",
+        "authentication": { "type": "basic",
+          "clients": [ { "user": "a", "password-file": ")" + path + R"(" } ] } } ])");
+    ASSERT_FALSE(c.ok()) << path;
+    std::string message(c.status().message());
+    EXPECT_THAT(message, HasSubstr("must be a readable regular file of at most 64 KiB")) << path;
+    // The same words whatever the path is.
+    std::string generic = message.substr(message.find("': "));
+    if (text.empty()) text = generic;
+    EXPECT_EQ(generic.substr(0, generic.find(" (")), text.substr(0, text.find(" ("))) << path;
+  }
+  unlink(fifo.c_str());
 }
 
 TEST(Dhcp4Parser, KeaAllOptionsExampleEncodes) {
