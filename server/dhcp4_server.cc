@@ -411,24 +411,21 @@ absl::Status Dhcp4Server::ApplyFileConfig(std::shared_ptr<const config::Config> 
   return Reconfigure(std::move(config));
 }
 
-void Dhcp4Server::RunReclamation(int64_t now, bool remove, size_t limit) {
+absl::Status Dhcp4Server::RunReclamation(int64_t now, bool remove, size_t limit) {
   std::shared_ptr<ServingContext> context = context_.load();
   auto result = ReclaimLeases(*context, now, remove, limit, *log_);
   if (!result.ok()) {
     log_->error("lease reclamation: {}", result.status().ToString());
-  } else if (result->reclaimed > 0) {
-    log_->info("reclaimed {} expired leases", result->reclaimed);
+    return result.status();
   }
+  if (result->reclaimed > 0) log_->info("reclaimed {} expired leases", result->reclaimed);
+  return absl::OkStatus();
 }
 
 absl::Status Dhcp4Server::ReclaimExpiredLeases(bool remove) {
-  std::promise<void> done;
-  boost::asio::post(maintenance_, [&] {
-    RunReclamation(Now(), remove, 0);
-    done.set_value();
-  });
-  done.get_future().wait();
-  return absl::OkStatus();
+  std::promise<absl::Status> done;
+  boost::asio::post(maintenance_, [&] { done.set_value(RunReclamation(Now(), remove, 0)); });
+  return done.get_future().get();
 }
 
 void Dhcp4Server::ScheduleMaintenance() {
@@ -455,7 +452,9 @@ void Dhcp4Server::ScheduleMaintenance() {
       }
       if (elp.reclaim_timer_wait_time > 0 &&
           now - *last_reclaim >= int64_t{elp.reclaim_timer_wait_time}) {
-        RunReclamation(now, elp.flush_reclaimed_timer_wait_time == 0, elp.max_reclaim_leases);
+        // Failures are logged; the next tick tries again.
+        (void)RunReclamation(now, elp.flush_reclaimed_timer_wait_time == 0,
+                             elp.max_reclaim_leases);
         *last_reclaim = Now();
       }
       if (elp.flush_reclaimed_timer_wait_time > 0 &&

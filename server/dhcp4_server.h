@@ -87,7 +87,8 @@ class Dhcp4Server {
   // RunInBackground as a function (the block claimer's top-ups).
   BlockClaimer::Background Background();
 
-  // Reclaims every expired lease now (`leases-reclaim`).
+  // Reclaims every expired lease now (`leases-reclaim`); the store's error
+  // when it failed.
   absl::Status ReclaimExpiredLeases(bool remove);
 
   // dhcp-disable / dhcp-enable: while any origin ("user", "ha-partner")
@@ -132,7 +133,8 @@ class Dhcp4Server {
   void WaitForSignals();
   void ScheduleHealthWatch();
   void ScheduleMaintenance();
-  void RunReclamation(int64_t now, bool remove, size_t limit);
+  // Logs and returns what failed.
+  absl::Status RunReclamation(int64_t now, bool remove, size_t limit);
   // Kea's on-fail for the lease database (health thread, once a second):
   // watches reachability, stops or keeps serving while the store
   // reconnects, exits when recovery fails.
