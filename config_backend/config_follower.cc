@@ -1,26 +1,19 @@
 #include "config_backend/config_follower.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "config/config_files.h"
 #include "db/connection.h"
 
 namespace shoal::config_backend {
 namespace {
 
 constexpr char kChannel[] = "shoal_config4";
-// A node whose heartbeat is older than this many heartbeat intervals is not
-// live: its applied revision no longer holds back pruning.
-constexpr int kLiveHeartbeats = 6;
 
 std::string RandomNodeId() {
   std::random_device random;
@@ -32,8 +25,6 @@ absl::StatusOr<std::unique_ptr<ConfigStore>> DefaultFactory(const db::DatabasePa
   if (!store.ok()) return store.status();
   return std::unique_ptr<ConfigStore>(std::move(*store));
 }
-
-int64_t NowUnix() { return absl::ToUnixSeconds(absl::Now()); }
 
 }  // namespace
 
@@ -153,13 +144,10 @@ void ConfigFollower::Disconnect() { listener_.reset(); }
 void ConfigFollower::Run() {
   bool tried_copy = false;
   while (true) {
-    {
-      std::lock_guard lock(mu_);
-      if (stopping_) break;
-    }
     uint64_t pulls_before, pulls_done;
     {
       std::lock_guard lock(mu_);
+      if (stopping_) break;
       pulls_before = pulls_requested_;
       pulls_done = pulls_done_;
     }
@@ -173,17 +161,7 @@ void ConfigFollower::Run() {
       failed_connects_ = 0;
       SetDatabaseState("connected");
       if (absl::Now() >= next_heartbeat_) PublishNode();
-      if (absl::Now() >= next_prune_) {
-        next_prune_ = absl::Now() + options_.prune_interval;
-        int64_t live = kLiveHeartbeats * absl::ToInt64Seconds(options_.heartbeat_interval);
-        std::shared_ptr<ConfigStore> store;
-        {
-          std::lock_guard lock(mu_);
-          store = store_;
-        }
-        auto pruned = store->Prune(options_.history_retention_seconds, std::max<int64_t>(live, 1));
-        if (!pruned.ok()) log_->warn("pruning configuration history: {}", pruned.status().ToString());
-      }
+      if (absl::Now() >= next_prune_) Prune();
     } else {
       ++failed_connects_;
       Disconnect();
@@ -218,6 +196,23 @@ void ConfigFollower::Run() {
     }
   }
   Disconnect();
+}
+
+int64_t ConfigFollower::live_seconds() const {
+  // Six heartbeats missed: the node is gone (or cut off) and its applied
+  // revision no longer holds back pruning.
+  return std::max<int64_t>(1, 6 * absl::ToInt64Seconds(options_.heartbeat_interval));
+}
+
+void ConfigFollower::Prune() {
+  next_prune_ = absl::Now() + options_.prune_interval;
+  std::shared_ptr<ConfigStore> store;
+  {
+    std::lock_guard lock(mu_);
+    store = store_;
+  }
+  auto pruned = store->Prune(options_.history_retention_seconds, live_seconds());
+  if (!pruned.ok()) log_->warn("pruning configuration history: {}", pruned.status().ToString());
 }
 
 void ConfigFollower::Wait(absl::Duration limit) {
@@ -301,7 +296,6 @@ absl::Status ConfigFollower::Sync() {
   {
     std::lock_guard lock(mu_);
     status_.processed_revision = head->revision;
-    status_.loaded = true;
   }
   if (changed) {
     Apply(head->revision);
@@ -328,7 +322,6 @@ void ConfigFollower::Apply(uint64_t revision) {
       status_.applied_revision = revision;
       status_.config_state = "ok";
       status_.from_copy = false;
-      status_.last_applied_unix = NowUnix();
     } else {
       status_.config_state =
           absl::StrCat("revision ", revision, " refused, serving revision ",
@@ -374,27 +367,8 @@ void ConfigFollower::WriteCopy(uint64_t revision) {
   std::string text =
       nlohmann::json{{"revision", revision}, {"server-tag", tag_}, {"objects", objects_.ToJson()}}
           .dump();
-  // Nodes with the same tag may share the directory: a temporary file each.
-  std::string temp = absl::StrCat(options_.cache_path, ".", node_id_, ".tmp");
-  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0) {
-    log_->warn("cannot keep a copy of the configuration in {}: {}", temp, strerror(errno));
-    return;
-  }
-  bool ok = fchmod(fd, 0600) == 0;
-  size_t done = 0;
-  while (ok && done < text.size()) {
-    ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += static_cast<size_t>(n);
-  }
-  ok = ok && fsync(fd) == 0;
-  ok = close(fd) == 0 && ok;
-  if (!ok || rename(temp.c_str(), options_.cache_path.c_str()) != 0) {
-    log_->warn("cannot keep a copy of the configuration in {}: {}", options_.cache_path,
-               strerror(errno));
-    unlink(temp.c_str());
+  if (absl::Status s = config::WriteFileAtomically(options_.cache_path, text); !s.ok()) {
+    log_->warn("cannot keep a copy of the configuration: {}", s.ToString());
   }
 }
 
@@ -433,7 +407,6 @@ bool ConfigFollower::ApplyCopy() {
   std::lock_guard lock(mu_);
   status_.applied_revision = revision;
   status_.from_copy = true;
-  status_.last_applied_unix = NowUnix();
   return true;
 }
 

@@ -66,9 +66,7 @@ struct FollowerStatus {
   uint64_t processed_revision = 0;  // the newest revision read
   uint64_t database_revision = 0;   // the newest revision seen in the database
   std::string config_state = "ok";  // or the refused revision and why
-  bool loaded = false;              // objects came from the database (or the copy)
   bool from_copy = false;           // serving the on-disk copy
-  int64_t last_applied_unix = 0;
 };
 
 class ConfigFollower {
@@ -99,6 +97,8 @@ class ConfigFollower {
   absl::StatusOr<std::vector<NodeRecord>> ListNodes();
   absl::StatusOr<FeedHead> ReadHead();
   const std::string& node_id() const { return node_id_; }
+  // A node whose heartbeat is older than this is not live.
+  int64_t live_seconds() const;
   const FollowerOptions& options() const { return options_; }
 
  private:
@@ -110,6 +110,8 @@ class ConfigFollower {
   void Disconnect();
   void Apply(uint64_t revision);
   void PublishNode();
+  // Prunes the history every live node applied (every prune_interval).
+  void Prune();
   void WriteCopy(uint64_t revision);
   bool ApplyCopy();
   // Waits for a notification, a pull, stop, or `limit`.

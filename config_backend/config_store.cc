@@ -99,13 +99,12 @@ absl::StatusOr<uint64_t> Unsigned(const Row& row, size_t i) {
 
 // Keeps, for each key, the row bound to the node's own tag over `all`.
 template <typename Key>
-bool OwnTagWins(std::map<Key, std::string>& out, std::set<Key>& own, const Key& key,
+void OwnTagWins(std::map<Key, std::string>& out, std::set<Key>& own, const Key& key,
                 const std::string& row_tag, std::string value) {
   bool is_own = row_tag != "all";
-  if (!is_own && own.contains(key)) return false;
+  if (!is_own && own.contains(key)) return;
   if (is_own) own.insert(key);
   out[key] = std::move(value);
-  return true;
 }
 
 absl::Status ReadGlobals(db::Connection& c, const std::string& tag, ConfigObjects& objects) {

@@ -144,8 +144,7 @@ void NodeConfigSource::RegisterCommands(control::CommandRegistry& registry) {
     if (!nodes.ok()) return CommandAnswer::Error(std::string(nodes.status().message()));
     auto head = follower_->ReadHead();
     if (!head.ok()) return CommandAnswer::Error(std::string(head.status().message()));
-    const int64_t live_seconds =
-        6 * std::max<int64_t>(1, absl::ToInt64Seconds(follower_->options().heartbeat_interval));
+    const int64_t live_seconds = follower_->live_seconds();
     json list = json::array();
     for (const NodeRecord& n : *nodes) {
       bool live = n.heartbeat_age_seconds <= live_seconds;

@@ -4,8 +4,8 @@
 
 #include <ctime>
 
+#include "config/config_files.h"
 #include "config/dhcp4_parser.h"
-#include "server/config_write.h"
 #include "server/version.h"
 
 namespace shoal::server {
@@ -142,10 +142,10 @@ void RegisterCoreCommands(control::CommandRegistry& registry, Dhcp4Server& serve
       }
       requested = arguments["filename"].get<std::string>();
     }
-    auto path = ConfigWritePath(server.options().config_file, requested);
+    auto path = config::ConfigWritePath(server.options().config_file, requested);
     if (!path.ok()) return CommandAnswer::Error(std::string(path.status().message()));
     std::string text = json{{"Dhcp4", server.context()->config().Source()}}.dump(2) + "\n";
-    if (absl::Status s = WriteConfigFile(*path, text); !s.ok()) {
+    if (absl::Status s = config::WriteFileAtomically(*path, text); !s.ok()) {
       return CommandAnswer::Error(std::string(s.message()));
     }
     return CommandAnswer::Success("Configuration written to " + *path + " successful",

@@ -54,6 +54,7 @@ absl::StatusOr<std::shared_ptr<ServingContext>> ServingContext::Create(
         context->MarkUsed(lease.address);
     }
   };
+  if (unread.empty()) return context;  // a thin node's first context: no pool yet
   if (previous == nullptr) {
     auto all = context->leases_->GetAll();
     if (!all.ok()) return all.status();

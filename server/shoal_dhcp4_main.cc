@@ -1,5 +1,6 @@
 // shoal-dhcp4: a DHCPv4 node. Takes kea-dhcp4's command line:
 //   shoal-dhcp4 [-v] [-V] [-W] [-d] [-c file] [-t file] [-T file] [-p port] [-P port]
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -20,14 +21,26 @@
 #include "server/dhcp4_server.h"
 #include "server/lease_commands.h"
 #include "server/logging.h"
-#include "server/memory.h"
 #include "server/statistic_commands.h"
 #include "server/statistics.h"
 #include "server/version.h"
 
+// gperftools' C interface; present when shoal-dhcp4 links tcmalloc.
+extern "C" void MallocExtension_ReleaseFreeMemory(void) __attribute__((weak));
+
 namespace {
 
 using shoal::server::BackendRegistry;
+
+// Gives freed heap memory back to the system (tcmalloc's free lists, else
+// glibc's malloc_trim): after a configuration swap, never on the packet path.
+void ReturnFreeMemoryToSystem() {
+  if (MallocExtension_ReleaseFreeMemory != nullptr) {
+    MallocExtension_ReleaseFreeMemory();
+  } else {
+    malloc_trim(0);
+  }
+}
 
 constexpr char kDefaultLeaseFile[] = "/var/lib/shoal/shoal-leases4.csv";
 // Where a node keeps its own files (the copy of its database configuration);
@@ -199,7 +212,7 @@ int main(int argc, char** argv) {
           // The previous configuration's memory (tens of MB at 10,000
           // subnets) goes back to the system, so a node's footprint stays
           // that of one configuration however many revisions it applies.
-          shoal::server::ReturnFreeMemoryToSystem();
+          ReturnFreeMemoryToSystem();
           return s;
         },
         [&node] {

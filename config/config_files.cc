@@ -1,4 +1,4 @@
-#include "server/config_write.h"
+#include "config/config_files.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
-namespace shoal::server {
+namespace shoal::config {
 namespace {
 
 std::string DirectoryOf(const std::string& path) {
@@ -69,9 +69,15 @@ absl::StatusOr<std::string> ConfigWritePath(const std::string& config_file,
   return path;
 }
 
-absl::Status WriteConfigFile(const std::string& path, const std::string& text) {
+absl::Status WriteFileAtomically(const std::string& path, const std::string& text) {
   std::string temporary = absl::StrCat(path, ".", getpid(), ".tmp");
-  int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  // O_NOFOLLOW: a link planted at the temporary name is not followed; a
+  // file left there by an earlier process with this pid is replaced.
+  int fd = open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd >= 0 && fchmod(fd, 0600) != 0) {
+    close(fd);
+    fd = -1;
+  }
   if (fd < 0) {
     return absl::UnavailableError(
         absl::StrCat("Unable to open file ", path, " for writing: ", strerror(errno)));
@@ -94,4 +100,4 @@ absl::Status WriteConfigFile(const std::string& path, const std::string& text) {
       absl::StrCat("Unable to write file ", path, ": ", strerror(saved)));
 }
 
-}  // namespace shoal::server
+}  // namespace shoal::config

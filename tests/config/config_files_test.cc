@@ -1,5 +1,5 @@
 // config-write writes only in the directory of the -c file, mode 0600.
-#include "server/config_write.h"
+#include "config/config_files.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,7 +10,7 @@
 #include <fstream>
 #include <string>
 
-namespace shoal::server {
+namespace shoal::config {
 namespace {
 
 using ::testing::HasSubstr;
@@ -59,7 +59,7 @@ TEST_F(ConfigWriteTest, RefusesEverythingElseSayingWhereFilesMayGo) {
 
 TEST_F(ConfigWriteTest, TheFileIsReplacedWithModeSixHundred) {
   chmod(config_.c_str(), 0644);
-  ASSERT_TRUE(WriteConfigFile(config_, "{\"Dhcp4\": {}}\n").ok());
+  ASSERT_TRUE(WriteFileAtomically(config_, "{\"Dhcp4\": {}}\n").ok());
   struct stat st;
   ASSERT_EQ(stat(config_.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600);
@@ -69,4 +69,4 @@ TEST_F(ConfigWriteTest, TheFileIsReplacedWithModeSixHundred) {
 }
 
 }  // namespace
-}  // namespace shoal::server
+}  // namespace shoal::config
