@@ -427,6 +427,16 @@ ConfigControl ParseConfigControl(const Node& n) {
       if (db.type == "memfile") {
         list->At(i).Child("type").Fail("a configuration database must be 'mysql' or 'postgresql'");
       }
+      // Kea's failure policy is for lease and host databases: a node never
+      // stops serving, nor refuses to start, for its configuration database.
+      for (const char* key : {"on-fail", "retry-on-startup"}) {
+        if (auto v = list->At(i).Get(key)) {
+          v->Warn(absl::StrCat("'", key,
+                               "' does not apply to the configuration database: a node keeps "
+                               "serving its last configuration and retries for ever "
+                               "(docs/config-database.md)"));
+        }
+      }
       out.config_databases.push_back(std::move(db));
     }
   }

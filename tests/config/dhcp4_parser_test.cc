@@ -89,6 +89,13 @@ TEST(ConfigControl, AMismatchedBackendHookIsRefusedAsKeaDoes) {
   ASSERT_FALSE(two.ok());
   EXPECT_THAT(std::string(two.status().message()),
               ::testing::HasSubstr("only one configuration database"));
+  auto policy = ParseDhcp4ConfigText(R"({"Dhcp4": {
+      "config-control": {"config-databases": [{"type": "mysql", "name": "a",
+                                               "on-fail": "stop-retry-exit"}]}}})",
+                                     "t.json");
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  ASSERT_EQ(policy->warnings.size(), 1u);
+  EXPECT_THAT(policy->warnings[0], HasSubstr("'on-fail' does not apply"));
   auto other = ParseDhcp4ConfigText(R"({"Dhcp4": {
       "hooks-libraries": [{"library": "libdhcp_lease_cmds.so"}]}})",
                                     "t.json");
