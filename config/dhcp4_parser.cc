@@ -267,28 +267,13 @@ Scope ParseScope(const Node& n) {
 // Pool text: "a - b", "a-b" or "prefix/len".
 std::pair<Ipv4Address, Ipv4Address> ParsePoolRange(const Node& n) {
   std::string text = n.String();
-  auto bad = [&]() {
-    n.Fail(
-        absl::StrCat("'", text, "' is not a valid pool, expected 'first - last' or 'prefix/len'"));
-  };
-  auto strip = [](std::string_view v) {
-    absl::string_view s = absl::StripAsciiWhitespace(absl::string_view(v.data(), v.size()));
-    return std::string_view(s.data(), s.size());
-  };
-  std::string_view t = text;
-  size_t dash = t.find('-');
-  if (dash != std::string_view::npos) {
-    auto first = Ipv4Address::Parse(strip(t.substr(0, dash)));
-    auto last = Ipv4Address::Parse(strip(t.substr(dash + 1)));
-    if (!first || !last) bad();
-    if (*first > *last) {
-      n.Fail(absl::StrCat("'", text, "': the first address is greater than the last"));
-    }
-    return {*first, *last};
+  std::optional<dhcp::Ipv4Range> range = dhcp::Ipv4Range::Parse(text);
+  if (!range) {
+    n.Fail(absl::StrCat("'", text,
+                        "' is not a valid pool, expected 'first - last' (the first address "
+                        "not greater than the last) or 'prefix/len'"));
   }
-  auto prefix = Ipv4Prefix::Parse(strip(t));
-  if (!prefix) bad();
-  return {prefix->address, Ipv4Address(prefix->address.value() | ~prefix->Mask())};
+  return {range->first, range->last};
 }
 
 std::string RangeText(const Pool& p) {

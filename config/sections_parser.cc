@@ -477,6 +477,9 @@ std::vector<HookLibraryConfig> ParseHooksLibraries(const Node& list) {
       lib.config_backend_type = "mysql";
     } else if (file == "libdhcp_pgsql_cb.so") {
       lib.config_backend_type = "postgresql";
+    } else if (file == "libdhcp_cb_cmds.so" || file == "libdhcp_lease_cmds.so" ||
+               file == "libdhcp_stat_cmds.so") {
+      // remote-*, lease4-* and stat-lease4-get are built in.
     } else {
       n.Warn(absl::StrCat("hook library '", lib.library,
                           "' is not loaded: shoal does not load Kea hook libraries"));

@@ -212,22 +212,28 @@ absl::StatusOr<std::vector<Change>> SqlConfigStore::ReadChanges(uint64_t after, 
   return out;
 }
 
-absl::StatusOr<ConfigObjects> SqlConfigStore::ReadAll(const std::string& tag) {
+absl::StatusOr<ConfigObjects> ReadObjectsForTag(db::Connection& c, const std::string& tag,
+                                                ObjectsRead what) {
   std::string t = NormalizeServerTag(tag);
-  auto c = pool_->Acquire();
-  if (!c.ok()) return c.status();
   ConfigObjects objects;
-  if (absl::Status s = ReadGlobals(**c, t, objects); !s.ok()) return s;
-  if (absl::Status s = ReadOptionKind(**c, kOptionDefs, t, objects.option_defs); !s.ok()) return s;
-  if (absl::Status s = ReadOptionKind(**c, kOptions, t, objects.options); !s.ok()) return s;
-  if (absl::Status s = ReadClasses(**c, t, objects); !s.ok()) return s;
-  auto networks = (*c)->Query(kNetworks, {t});
+  if (absl::Status s = ReadGlobals(c, t, objects); !s.ok()) return s;
+  if (absl::Status s = ReadOptionKind(c, kOptionDefs, t, objects.option_defs); !s.ok()) return s;
+  if (absl::Status s = ReadOptionKind(c, kOptions, t, objects.options); !s.ok()) return s;
+  if (absl::Status s = ReadClasses(c, t, objects); !s.ok()) return s;
+  auto networks = c.Query(kNetworks, {t});
   if (!networks.ok()) return networks.status();
   AddNetworks(*networks, objects);
-  auto subnets = (*c)->Query(kSubnets, {t});
+  if (what == ObjectsRead::kWithoutSubnets) return objects;
+  auto subnets = c.Query(kSubnets, {t});
   if (!subnets.ok()) return subnets.status();
   if (absl::Status s = AddSubnets(*subnets, objects); !s.ok()) return s;
   return objects;
+}
+
+absl::StatusOr<ConfigObjects> SqlConfigStore::ReadAll(const std::string& tag) {
+  auto c = pool_->Acquire();
+  if (!c.ok()) return c.status();
+  return ReadObjectsForTag(**c, tag, ObjectsRead::kEverything);
 }
 
 absl::Status SqlConfigStore::Refresh(const std::string& tag, const std::vector<Change>& changes,

@@ -97,6 +97,12 @@ class SqlConfigStore final : public ConfigStore {
   std::unique_ptr<db::ConnectionPool> pool_;
 };
 
+// What SqlConfigStore::ReadAll reads, on a connection the caller holds (a
+// remote-* write checks its own uncommitted changes this way).
+enum class ObjectsRead { kEverything, kWithoutSubnets };
+absl::StatusOr<ConfigObjects> ReadObjectsForTag(db::Connection& c, const std::string& tag,
+                                                ObjectsRead what);
+
 // "server1" for "Server1"; "all" for "".
 std::string NormalizeServerTag(std::string_view tag);
 

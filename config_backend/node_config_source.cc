@@ -69,6 +69,8 @@ absl::StatusOr<std::unique_ptr<NodeConfigSource>> NodeConfigSource::Create(
         return self->ApplyObjects(objects, revision);
       },
       std::move(health), std::move(log));
+  source->remote_ =
+      std::make_unique<RemoteCommands>(*params, absl::StrCat("api@", options.hostname));
   return source;
 }
 
@@ -126,6 +128,7 @@ json NodeConfigSource::Status() const {
 }
 
 void NodeConfigSource::RegisterCommands(control::CommandRegistry& registry) {
+  remote_->Register(registry);
   (void)registry.Register("config-backend-pull", [this](const json&) {
     absl::Status pulled = follower_->Pull();
     if (!pulled.ok()) {

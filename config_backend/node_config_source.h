@@ -5,6 +5,7 @@
 //   config-backend-pull   Kea's: check the database now
 //   cluster-nodes-get     shoal's: every node of the configuration
 //                         database, its revision, lag and health
+//   remote-*              Kea's cb_cmds: manage the database (RemoteCommands)
 //
 // Every merged configuration goes through the same parser and validation as
 // a file (config::ParseDhcp4Map); a refused one never reaches the node.
@@ -21,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "config/config.h"
 #include "config_backend/config_follower.h"
+#include "config_backend/remote_commands.h"
 #include "control/command_registry.h"
 #include "nlohmann/json.hpp"
 #include "spdlog/logger.h"
@@ -79,6 +81,7 @@ class NodeConfigSource {
   ReconfigureFn reconfigure_;
   std::shared_ptr<spdlog::logger> log_;
   std::unique_ptr<ConfigFollower> follower_;
+  std::unique_ptr<RemoteCommands> remote_;
 };
 
 // The file a node keeps its copy in: <data_directory>/config4-<tag>.json,

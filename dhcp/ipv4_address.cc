@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace shoal::dhcp {
@@ -55,5 +56,26 @@ std::optional<Ipv4Prefix> Ipv4Prefix::Parse(std::string_view text) {
 }
 
 std::string Ipv4Prefix::ToString() const { return absl::StrCat(address.ToString(), "/", length); }
+
+std::optional<Ipv4Range> Ipv4Range::Parse(std::string_view text) {
+  auto strip = [](std::string_view v) {
+    absl::string_view s = absl::StripAsciiWhitespace(absl::string_view(v.data(), v.size()));
+    return std::string_view(s.data(), s.size());
+  };
+  size_t dash = text.find('-');
+  if (dash != std::string_view::npos) {
+    auto first = Ipv4Address::Parse(strip(text.substr(0, dash)));
+    auto last = Ipv4Address::Parse(strip(text.substr(dash + 1)));
+    if (!first || !last || *first > *last) return std::nullopt;
+    return Ipv4Range{*first, *last};
+  }
+  auto prefix = Ipv4Prefix::Parse(strip(text));
+  if (!prefix) return std::nullopt;
+  return Ipv4Range{prefix->address, Ipv4Address(prefix->address.value() | ~prefix->Mask())};
+}
+
+std::string Ipv4Range::ToString() const {
+  return absl::StrCat(first.ToString(), " - ", last.ToString());
+}
 
 }  // namespace shoal::dhcp

@@ -50,4 +50,17 @@ struct Ipv4Prefix {
   friend bool operator==(const Ipv4Prefix&, const Ipv4Prefix&) = default;
 };
 
+// An inclusive address range, as Kea writes pools.
+struct Ipv4Range {
+  Ipv4Address first;
+  Ipv4Address last;
+
+  // Parses "a - b", "a-b" (spaces around the addresses allowed) or
+  // "prefix/len"; nullopt on bad syntax or first > last.
+  static std::optional<Ipv4Range> Parse(std::string_view text);
+  // "a - b", Kea's form.
+  std::string ToString() const;
+  friend bool operator==(const Ipv4Range&, const Ipv4Range&) = default;
+};
+
 }  // namespace shoal::dhcp

@@ -61,8 +61,8 @@ TEST(Dhcp4ParserErrors, BadAddressesAndPrefixes) {
 TEST(Dhcp4ParserErrors, Pools) {
   EXPECT_EQ(ErrorOf("\"subnet4\": [ { \"subnet\": \"192.0.2.0/24\",\n  \"pools\": [ { \"pool\": "
                     "\"192.0.2.1 - 192.0.2.9\" },\n                { \"pool\": \"x\" } ] } ]"),
-            "subnet4[0].pools[1].pool: 'x' is not a valid pool, expected 'first - last' or "
-            "'prefix/len' (t.json:4:27)");
+            "subnet4[0].pools[1].pool: 'x' is not a valid pool, expected 'first - last' (the "
+            "first address not greater than the last) or 'prefix/len' (t.json:4:27)");
   EXPECT_THAT(
       ErrorOf(
           R"("subnet4": [ { "subnet": "192.0.2.0/24", "pools": [ { "pool": "192.0.3.1 - 192.0.3.9" } ] } ])"),
@@ -75,7 +75,7 @@ TEST(Dhcp4ParserErrors, Pools) {
   EXPECT_THAT(
       ErrorOf(
           R"("subnet4": [ { "subnet": "192.0.2.0/24", "pools": [ { "pool": "192.0.2.9 - 192.0.2.1" } ] } ])"),
-      HasSubstr("first address is greater than the last"));
+      HasSubstr("the first address not greater than the last"));
   EXPECT_THAT(ErrorOf(R"("subnet4": [ { "subnet": "192.0.2.0/24", "pools": [ { } ] } ])"),
               HasSubstr("subnet4[0].pools[0]: missing parameter 'pool'"));
 }

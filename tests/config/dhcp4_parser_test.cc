@@ -97,10 +97,18 @@ TEST(ConfigControl, AMismatchedBackendHookIsRefusedAsKeaDoes) {
   ASSERT_EQ(policy->warnings.size(), 1u);
   EXPECT_THAT(policy->warnings[0], HasSubstr("'on-fail' does not apply"));
   auto other = ParseDhcp4ConfigText(R"({"Dhcp4": {
-      "hooks-libraries": [{"library": "libdhcp_lease_cmds.so"}]}})",
+      "hooks-libraries": [{"library": "libdhcp_flex_id.so"}]}})",
                                     "t.json");
   ASSERT_TRUE(other.ok()) << other.status();
   ASSERT_EQ(other->warnings.size(), 1u);  // any other hook: accepted, not loaded, said so
+  // The command hooks whose commands shoal has built in need no word.
+  auto built_in = ParseDhcp4ConfigText(R"({"Dhcp4": {
+      "hooks-libraries": [{"library": "/usr/lib/kea/hooks/libdhcp_cb_cmds.so"},
+                          {"library": "libdhcp_lease_cmds.so"},
+                          {"library": "libdhcp_stat_cmds.so"}]}})",
+                                       "t.json");
+  ASSERT_TRUE(built_in.ok()) << built_in.status();
+  EXPECT_TRUE(built_in->warnings.empty());
 }
 
 TEST(KeaExamples, SeveralSubnets) {
@@ -343,7 +351,7 @@ TEST(Dhcp4Parser, ServicesSections) {
     "multi-threading": { "enable-multi-threading": true, "thread-pool-size": 4,
                          "packet-queue-size": 16 },
     "sanity-checks": { "lease-checks": "fix-del" },
-    "hooks-libraries": [ { "library": "/usr/lib/kea/hooks/libdhcp_lease_cmds.so" } ],
+    "hooks-libraries": [ { "library": "/usr/lib/kea/hooks/libdhcp_flex_id.so" } ],
     "dhcp-ddns": { "enable-updates": false },
     "client-classes": [ { "name": "c1", "test": "option[60].text == 'x'",
                           "option-data": [ { "name": "routers", "data": "192.0.2.1" } ] } ],
@@ -385,7 +393,7 @@ TEST(Dhcp4Parser, ServicesSections) {
   EXPECT_EQ(c->decline_probation_period, 60u);
   // One warning for the hook library, one for unevaluated client classes.
   ASSERT_EQ(c->warnings.size(), 2u);
-  EXPECT_THAT(c->warnings[0], HasSubstr("libdhcp_lease_cmds.so"));
+  EXPECT_THAT(c->warnings[0], HasSubstr("libdhcp_flex_id.so"));
   EXPECT_THAT(c->warnings[1], HasSubstr("client classification is not implemented"));
 }
 
