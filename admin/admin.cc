@@ -12,6 +12,9 @@
 #include "absl/strings/str_cat.h"
 #include "admin/admin_options.h"
 #include "admin/lease_sql.h"
+#include "config/config_files.h"
+#include "config/json_reader.h"
+#include "config_backend/config_import.h"
 #include "db/connection.h"
 #include "db/schema.h"
 #include "lease_backend/lease_csv.h"
@@ -123,6 +126,71 @@ int LeaseUpload(const AdminOptions& o, db::Connection& c, std::ostream& err) {
   err << "lease-upload: uploaded " << leases->size() << " lease(s) from " << o.input;
   if (skipped > 0) err << " (skipped " << skipped << " bad row(s))";
   err << "\n";
+  return kExitOk;
+}
+
+int ConfigImport(const AdminOptions& o, db::Connection& c, std::ostream& out,
+                 std::ostream& err) {
+  std::ifstream in(o.input);
+  if (!in) {
+    err << "shoal-admin: config-import: cannot read " << o.input << "\n";
+    return kExitFile;
+  }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto document = config::ReadLocatedJson(text, o.input);
+  if (!document.ok()) {
+    err << "shoal-admin: config-import: " << document.status().message() << "\n";
+    return kExitFile;
+  }
+  const nlohmann::json& whole = document->value;
+  const nlohmann::json& dhcp4 =
+      whole.is_object() && whole.contains("Dhcp4") ? whole["Dhcp4"] : whole;
+  auto plan = config_backend::PlanImport(dhcp4);
+  if (!plan.ok()) {
+    err << "shoal-admin: config-import: " << o.input << ": " << plan.status().message() << "\n";
+    return kExitFile;
+  }
+  config_backend::TagSet tags(o.server_tags.begin(), o.server_tags.end());
+  auto result = config_backend::ImportConfiguration(c, *plan, tags, "shoal-admin config-import");
+  if (!result.ok()) {
+    err << "shoal-admin: config-import: " << result.status().message() << "\n";
+    return absl::IsFailedPrecondition(result.status()) ? kExitFile : kExitDatabase;
+  }
+  out << "Imported " << result->subnets << " subnet(s), " << result->shared_networks
+      << " shared network(s), " << result->client_classes << " client class(es), "
+      << result->option_defs << " option definition(s), " << result->options
+      << " global option(s) and " << result->globals << " global parameter(s) as revision "
+      << result->revision << "\n";
+  if (!plan->not_imported.empty()) {
+    out << "Not imported (the configuration database does not hold these):\n";
+    for (const std::string& line : plan->not_imported) out << "  " << line << "\n";
+  }
+  return kExitOk;
+}
+
+int ConfigExport(const AdminOptions& o, db::Connection& c, std::ostream& out,
+                 std::ostream& err) {
+  std::error_code ec;
+  bool to_stdout = o.output == "-";
+  if (!to_stdout && std::filesystem::exists(o.output, ec) && !o.yes) {
+    err << "shoal-admin: output file " << o.output
+        << " exists; give -y to overwrite it or choose another name\n";
+    return kExitFile;
+  }
+  auto exported = config_backend::ExportConfiguration(c, o.server_tags.front());
+  if (!exported.ok()) {
+    err << "shoal-admin: config-export: " << exported.status().message() << "\n";
+    return kExitDatabase;
+  }
+  std::string text = exported->dump(2) + "\n";
+  if (to_stdout) {
+    out << text;
+    return kExitOk;
+  }
+  if (absl::Status s = config::WriteFileAtomically(o.output, text); !s.ok()) {
+    err << "shoal-admin: config-export: " << s.message() << "\n";
+    return kExitFile;
+  }
   return kExitOk;
 }
 
@@ -244,6 +312,15 @@ int RunAdmin(const std::vector<std::string>& args, std::ostream& out, std::ostre
         return DatabaseExit(s);
       }
       return o.verb == Verb::kLeaseDump ? LeaseDump(o, c, out, err) : LeaseUpload(o, c, err);
+    }
+    case Verb::kConfigImport:
+    case Verb::kConfigExport: {
+      if (absl::Status s = db::CheckSchemaVersion(c, "shoal-admin"); !s.ok()) {
+        err << "shoal-admin: " << s.message() << "\n";
+        return DatabaseExit(s);
+      }
+      return o.verb == Verb::kConfigImport ? ConfigImport(o, c, out, err)
+                                           : ConfigExport(o, c, out, err);
     }
     default:
       return kExitUsage;

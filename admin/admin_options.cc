@@ -1,8 +1,10 @@
 #include "admin/admin_options.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace shoal::admin {
 namespace {
@@ -13,6 +15,8 @@ std::optional<Verb> ParseVerb(const std::string& s) {
   if (s == "db-version") return Verb::kDbVersion;
   if (s == "lease-dump") return Verb::kLeaseDump;
   if (s == "lease-upload") return Verb::kLeaseUpload;
+  if (s == "config-import") return Verb::kConfigImport;
+  if (s == "config-export") return Verb::kConfigExport;
   return std::nullopt;
 }
 
@@ -29,6 +33,12 @@ COMMAND:
   db-version    print the database's schema version (major.minor)
   lease-dump    write every DHCPv4 lease as a Kea memfile CSV (needs -4 -o)
   lease-upload  load a Kea memfile CSV into the database (needs -4 -i)
+  config-import load a Kea Dhcp4 file's subnets, shared networks, options,
+                option definitions, client classes and global parameters
+                into the configuration database under the -t tags, as one
+                revision (needs -i); lists what the database cannot hold
+  config-export write what one server tag receives from the configuration
+                database as a Kea Dhcp4 file (needs -o; -t one tag)
 
 BACKEND: mysql | pgsql
 
@@ -41,9 +51,12 @@ Options:
                            $KEA_ADMIN_DB_PASSWORD, else empty)
   -n, --name NAME          database name (default shoal)
   -4                       DHCPv4 leases (lease-dump, lease-upload)
-  -o, --output FILE        lease-dump output file ("-" = standard output)
-  -i, --input FILE         lease-upload input file
+  -o, --output FILE        lease-dump / config-export output file
+                           ("-" = standard output)
+  -i, --input FILE         lease-upload / config-import input file
   -y, --yes                overwrite an existing output file
+  -t, --server-tags TAGS   config-import / config-export: comma-separated
+                           server tags (default all)
       --connect-timeout S  seconds to wait for the database (default 5)
 
 Exit codes: 0 success, 1 usage error, 2 db-init refused a non-empty
@@ -66,7 +79,8 @@ absl::StatusOr<AdminOptions> ParseAdminOptions(const std::vector<std::string>& a
   if (!verb) {
     return absl::InvalidArgumentError(
         absl::StrCat("unknown command '", args[0],
-                     "'; expected db-init, db-upgrade, db-version, lease-dump or lease-upload"));
+                     "'; expected db-init, db-upgrade, db-version, lease-dump, lease-upload, "
+                     "config-import or config-export"));
   }
   o.verb = *verb;
   if (args.size() < 2) {
@@ -148,6 +162,18 @@ absl::StatusOr<AdminOptions> ParseAdminOptions(const std::vector<std::string>& a
       auto v = value(arg);
       if (!v.ok()) return v.status();
       o.input = *v;
+    } else if (arg == "-t" || arg == "--server-tags") {
+      auto v = value(arg);
+      if (!v.ok()) return v.status();
+      for (absl::string_view tag : absl::StrSplit(*v, ',')) {
+        std::string t = absl::AsciiStrToLower(absl::StripAsciiWhitespace(tag));
+        if (t.empty() || t.size() > 64) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "option ", arg, " is '", *v, "'; expected server tags of 1 to 64 characters, "
+              "separated by commas"));
+        }
+        o.server_tags.push_back(t);
+      }
     } else if (arg == "-y" || arg == "--yes") {
       o.yes = true;
     } else if (arg == "--connect-timeout") {
@@ -178,6 +204,19 @@ absl::StatusOr<AdminOptions> ParseAdminOptions(const std::vector<std::string>& a
     }
     if (o.verb == Verb::kLeaseUpload && o.input.empty()) {
       return absl::InvalidArgumentError("lease-upload needs -i FILE");
+    }
+  }
+  if (o.verb == Verb::kConfigImport || o.verb == Verb::kConfigExport) {
+    if (o.server_tags.empty()) o.server_tags.push_back("all");
+    if (o.verb == Verb::kConfigImport && o.input.empty()) {
+      return absl::InvalidArgumentError("config-import needs -i FILE (a Kea Dhcp4 configuration)");
+    }
+    if (o.verb == Verb::kConfigExport && o.output.empty()) {
+      return absl::InvalidArgumentError("config-export needs -o FILE (\"-\" = standard output)");
+    }
+    if (o.verb == Verb::kConfigExport && o.server_tags.size() != 1) {
+      return absl::InvalidArgumentError("config-export writes one server tag's configuration: "
+                                        "give exactly one with -t");
     }
   }
   return o;

@@ -1,9 +1,11 @@
 // Command line of shoal-admin, kea-admin style:
 //   shoal-admin COMMAND BACKEND [options]
-// COMMAND: db-init | db-upgrade | db-version | lease-dump | lease-upload
+// COMMAND: db-init | db-upgrade | db-version | lease-dump | lease-upload |
+//          config-import | config-export
 // BACKEND: mysql | pgsql
 // Options: -h/--host, -P/--port, -u/--user, -p/--password [PW], -n/--name,
 //          -4, -o/--output FILE, -i/--input FILE, -y/--yes,
+//          -t/--server-tags TAG[,TAG...],
 //          --connect-timeout SECONDS
 // Also `shoal-admin -v|--version` and `shoal-admin --help`.
 // Parsing is pure: no I/O, no environment.
@@ -19,7 +21,17 @@
 
 namespace shoal::admin {
 
-enum class Verb { kDbInit, kDbUpgrade, kDbVersion, kLeaseDump, kLeaseUpload, kVersion, kHelp };
+enum class Verb {
+  kDbInit,
+  kDbUpgrade,
+  kDbVersion,
+  kLeaseDump,
+  kLeaseUpload,
+  kConfigImport,
+  kConfigExport,
+  kVersion,
+  kHelp
+};
 
 struct AdminOptions {
   Verb verb = Verb::kHelp;
@@ -36,6 +48,8 @@ struct AdminOptions {
   std::string output;
   std::string input;
   bool yes = false;
+  // config-import / config-export: the server tags (lowercase; default all).
+  std::vector<std::string> server_tags;
   uint32_t connect_timeout_s = 5;
 };
 

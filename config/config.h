@@ -164,6 +164,7 @@ struct LoggerConfig {
 struct HttpClientCredential {
   std::string user;
   std::string password;
+  bool read_only = false;  // shoal's "read-only": only reading commands
   friend bool operator==(const HttpClientCredential&, const HttpClientCredential&) = default;
 };
 

@@ -376,7 +376,7 @@ std::vector<ControlSocketConfig> ParseControlSockets(const Node& list) {
           clients->ExpectList();
           for (size_t j = 0; j < clients->json().size(); ++j) {
             Node c = clients->At(j);
-            c.CheckKeys({"user", "password", "user-file", "password-file"});
+            c.CheckKeys({"user", "password", "user-file", "password-file", "read-only"});
             HttpClientCredential cred;
             if (c.Has("user") && c.Has("user-file")) c.Fail("give 'user' or 'user-file', not both");
             if (c.Has("password") && c.Has("password-file")) {
@@ -402,6 +402,7 @@ std::vector<ControlSocketConfig> ParseControlSockets(const Node& list) {
                 cred.password = content;
               }
             }
+            if (auto v = c.Get("read-only")) cred.read_only = v->Bool();
             if (cred.user.empty()) c.Fail("the user name is empty");
             if (cred.user.find(':') != std::string::npos) c.Fail("the user name contains ':'");
             cs.auth_clients.push_back(std::move(cred));

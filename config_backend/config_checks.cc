@@ -53,8 +53,11 @@ std::optional<Span> SpanOf(const std::string& prefix_text) {
   return Span{p->address.value(), p->address.value() | ~p->Mask()};
 }
 
-// No two subnets of one tag's configuration overlap (sweep by first address).
-absl::Status CheckNoOverlap(const std::string& tag, const ConfigObjects& objects) {
+// Appends the overlapping subnets of one tag's configuration to `out` (up to
+// `limit` entries): a sweep by first address reports each subnet that
+// starts inside the widest subnet before it.
+void CollectOverlaps(const std::string& tag, const ConfigObjects& objects, size_t limit,
+                     std::vector<std::string>& out) {
   struct Entry {
     Span span;
     const StoredSubnet* subnet;
@@ -67,14 +70,14 @@ absl::Status CheckNoOverlap(const std::string& tag, const ConfigObjects& objects
             [](const Entry& a, const Entry& b) { return a.span.first < b.span.first; });
   const Entry* widest = nullptr;
   for (const Entry& e : entries) {
+    if (out.size() >= limit) return;
     if (widest != nullptr && e.span.first <= widest->span.last) {
-      return Conflict(absl::StrCat(SubnetName(e.subnet->prefix, e.subnet->id), " overlaps ",
-                                   SubnetName(widest->subnet->prefix, widest->subnet->id),
-                                   " for server tag '", tag, "'"));
+      out.push_back(absl::StrCat(SubnetName(e.subnet->prefix, e.subnet->id), " overlaps ",
+                                 SubnetName(widest->subnet->prefix, widest->subnet->id),
+                                 " for server tag '", tag, "'"));
     }
     if (widest == nullptr || e.span.last > widest->span.last) widest = &e;
   }
-  return absl::OkStatus();
 }
 
 // Classes in `objects`, in position order, depend only on built-in classes
@@ -164,23 +167,39 @@ absl::StatusOr<TagSet> ConfigChecks::Reach(const TagSet& tags) {
   return out;
 }
 
-absl::Status ConfigChecks::CheckConfigurationOf(const std::string& tag,
-                                                const ConfigObjects& objects) {
+void ConfigChecks::CollectConflicts(const std::string& tag, const ConfigObjects& objects,
+                                    size_t limit, std::vector<std::string>& out) {
+  if (out.size() >= limit) return;
   std::string label = absl::StrCat("the configuration of server tag '", tag, "'");
   auto merged = MergeIntoFile(json::object(), objects);
-  if (!merged.ok()) return Conflict(absl::StrCat(label, ": ", merged.status().message()));
-  auto parsed = config::ParseDhcp4Map(*merged, label);
-  if (!parsed.ok()) return Conflict(std::string(parsed.status().message()));
-  if (absl::Status s = CheckClassOrder(tag, objects); !s.ok()) return s;
-  return CheckNoOverlap(tag, objects);
+  if (!merged.ok()) {
+    out.push_back(absl::StrCat(label, ": ", merged.status().message()));
+  } else if (auto parsed = config::ParseDhcp4Map(*merged, label); !parsed.ok()) {
+    out.push_back(std::string(parsed.status().message()));
+  }
+  if (out.size() >= limit) return;
+  if (absl::Status s = CheckClassOrder(tag, objects); !s.ok()) {
+    out.push_back(std::string(s.message()));
+  }
+  CollectOverlaps(tag, objects, limit, out);
+}
+
+absl::StatusOr<std::vector<std::string>> ConfigChecks::ConflictsIn(const TagSet& tags,
+                                                                  size_t limit) {
+  std::vector<std::string> out;
+  for (const std::string& tag : tags) {
+    if (out.size() >= limit) break;
+    auto objects = ReadObjectsForTag(c_, tag, ObjectsRead::kEverything);
+    if (!objects.ok()) return objects.status();
+    CollectConflicts(tag, *objects, limit, out);
+  }
+  return out;
 }
 
 absl::Status ConfigChecks::CheckWholeConfiguration(const TagSet& tags) {
-  for (const std::string& tag : tags) {
-    auto objects = ReadObjectsForTag(c_, tag, ObjectsRead::kEverything);
-    if (!objects.ok()) return objects.status();
-    if (absl::Status s = CheckConfigurationOf(tag, *objects); !s.ok()) return s;
-  }
+  auto conflicts = ConflictsIn(tags, 1);
+  if (!conflicts.ok()) return conflicts.status();
+  if (!conflicts->empty()) return Conflict(std::move(conflicts->front()));
   return absl::OkStatus();
 }
 
@@ -225,7 +244,9 @@ absl::Status ConfigChecks::CheckSubnet(const SubnetRow& row) {
     auto objects = ReadObjectsForTag(c_, tag, ObjectsRead::kWithoutSubnets);
     if (!objects.ok()) return objects.status();
     objects->subnets[subnet.id] = subnet;
-    if (absl::Status s = CheckConfigurationOf(tag, *objects); !s.ok()) return s;
+    std::vector<std::string> conflicts;
+    CollectConflicts(tag, *objects, 1, conflicts);
+    if (!conflicts.empty()) return Conflict(std::move(conflicts.front()));
   }
   return absl::OkStatus();
 }

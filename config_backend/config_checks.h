@@ -37,6 +37,9 @@ class ConfigChecks {
   // depend only on classes defined before them. Reads all of it: for writes
   // of global objects, classes and shared networks.
   absl::Status CheckWholeConfiguration(const TagSet& tags);
+  // The same checks, collecting up to `limit` conflicts instead of stopping
+  // at the first (an import lists them all).
+  absl::StatusOr<std::vector<std::string>> ConflictsIn(const TagSet& tags, size_t limit);
 
   // One subnet as just written: valid with everything else its tags
   // receive, no overlap with any subnet those tags receive, and its shared
@@ -53,7 +56,10 @@ class ConfigChecks {
   absl::Status CheckClassUnused(const std::string& name, const TagSet& tags);
 
  private:
-  absl::Status CheckConfigurationOf(const std::string& tag, const ConfigObjects& objects);
+  // Appends to `out` (up to `limit` entries) what is wrong with `objects`
+  // as the configuration of `tag`.
+  void CollectConflicts(const std::string& tag, const ConfigObjects& objects, size_t limit,
+                        std::vector<std::string>& out);
 
   db::Connection& c_;
   ConfigTables tables_;

@@ -1,5 +1,7 @@
 #include "config_backend/config_tables.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "dhcp/ipv4_address.h"
@@ -170,6 +172,15 @@ const Statement kShiftClasses(
 const Statement kDeleteClassTags("DELETE FROM config4_client_class_server WHERE name = ?");
 const Statement kDeleteClass("DELETE FROM config4_client_class WHERE name = ?");
 
+const Statement kHistory(
+    "SELECT revision, DATE_FORMAT(committed_at, '%Y-%m-%d %H:%i:%s.%f'), actor, command "
+    "FROM config4_revision WHERE revision < ? ORDER BY revision DESC LIMIT ?",
+    "SELECT revision, to_char(committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), "
+    "actor, command FROM config4_revision WHERE revision < ? ORDER BY revision DESC LIMIT ?");
+const Statement kHistoryChanges(
+    "SELECT revision, object_type, object_key, server_tag FROM config4_change "
+    "WHERE revision >= ? AND revision <= ? ORDER BY revision, id");
+
 absl::StatusOr<uint32_t> SubnetId(const Row& row, size_t i) {
   auto v = row.Int64(i);
   if (!v.ok()) return v.status();
@@ -274,10 +285,11 @@ absl::StatusOr<TagSet> ConfigTables::TagsOf(SharedKind kind, const std::string& 
   return out;
 }
 
-absl::Status ConfigTables::SetTags(SharedKind kind, const std::string& key, const TagSet& tags) {
+absl::Status ConfigTables::SetTags(SharedKind kind, const std::string& key, const TagSet& tags,
+                                   const TagSet* current) {
   auto param = KeyParam(kind, key);
   if (!param.ok()) return param.status();
-  auto have = TagsOf(kind, key);
+  absl::StatusOr<TagSet> have = current != nullptr ? *current : TagsOf(kind, key);
   if (!have.ok()) return have.status();
   const TagStatements& s = StatementsFor(kind);
   for (const std::string& tag : *have) {
@@ -436,6 +448,34 @@ absl::StatusOr<uint64_t> ConfigTables::DeleteNetwork(const std::string& name) {
 
 absl::Status ConfigTables::DetachSubnets(const std::string& network) {
   return c_.Execute(kDetachSubnets, {network}).status();
+}
+
+absl::StatusOr<std::vector<RevisionRecord>> ConfigTables::History(uint64_t before,
+                                                                  uint32_t limit) {
+  auto rs = c_.Query(kHistory, {static_cast<int64_t>(std::min<uint64_t>(before, INT64_MAX)),
+                                static_cast<int64_t>(limit)});
+  if (!rs.ok()) return rs.status();
+  std::vector<RevisionRecord> out;
+  std::map<uint64_t, size_t> index;
+  for (const Row& row : rs->rows) {
+    auto revision = row.Int64(0);
+    if (!revision.ok()) return revision.status();
+    index[*revision] = out.size();
+    out.push_back({static_cast<uint64_t>(*revision), row.StringOr(1), row.StringOr(2),
+                   row.StringOr(3), {}});
+  }
+  if (out.empty()) return out;
+  auto changes = c_.Query(kHistoryChanges, {static_cast<int64_t>(out.back().revision),
+                                            static_cast<int64_t>(out.front().revision)});
+  if (!changes.ok()) return changes.status();
+  for (const Row& row : changes->rows) {
+    auto revision = row.Int64(0);
+    if (!revision.ok()) return revision.status();
+    auto it = index.find(*revision);
+    if (it == index.end()) continue;
+    out[it->second].changes.push_back({row.StringOr(1), row.StringOr(2), row.StringOr(3)});
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<ClassRow>> ConfigTables::Classes() {

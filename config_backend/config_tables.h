@@ -57,6 +57,20 @@ struct ClassRow {
   TagSet tags;
 };
 
+// One revision of the change feed's history.
+struct RevisionRecord {
+  uint64_t revision = 0;
+  std::string committed_at;  // UTC, "2026-12-07 21:46:32.123456"
+  std::string actor;
+  std::string command;       // empty for plain SQL
+  struct Object {
+    std::string type;        // "subnet", "shared-network", ...
+    std::string key;         // subnet id, name, "code/space", ...
+    std::string server_tag;  // the binding that changed; empty for the object itself
+  };
+  std::vector<Object> changes;
+};
+
 class ConfigTables {
  public:
   explicit ConfigTables(db::Connection& connection) : c_(connection) {}
@@ -81,7 +95,9 @@ class ConfigTables {
   absl::StatusOr<std::map<std::string, TagSet>> AllTags(SharedKind kind);
   absl::StatusOr<TagSet> TagsOf(SharedKind kind, const std::string& key);
   // Makes the object's bindings exactly `tags` (adds and removes rows).
-  absl::Status SetTags(SharedKind kind, const std::string& key, const TagSet& tags);
+  // `current`, when the caller knows them, saves reading them first.
+  absl::Status SetTags(SharedKind kind, const std::string& key, const TagSet& tags,
+                       const TagSet* current = nullptr);
 
   // Subnets.
   absl::StatusOr<std::optional<SubnetRow>> SubnetById(uint32_t id);
@@ -105,6 +121,10 @@ class ConfigTables {
   absl::StatusOr<uint64_t> DeleteNetwork(const std::string& name);
   // Takes every subnet of the network out of it (they become global).
   absl::Status DetachSubnets(const std::string& network);
+
+  // History: up to `limit` revisions older than `before`, newest first, with
+  // the objects each changed.
+  absl::StatusOr<std::vector<RevisionRecord>> History(uint64_t before, uint32_t limit);
 
   // Client classes, in position order.
   absl::StatusOr<std::vector<ClassRow>> Classes();

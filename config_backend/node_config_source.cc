@@ -69,8 +69,7 @@ absl::StatusOr<std::unique_ptr<NodeConfigSource>> NodeConfigSource::Create(
         return self->ApplyObjects(objects, revision);
       },
       std::move(health), std::move(log));
-  source->remote_ =
-      std::make_unique<RemoteCommands>(*params, absl::StrCat("api@", options.hostname));
+  source->remote_ = std::make_unique<RemoteCommands>(*params, options.hostname);
   return source;
 }
 

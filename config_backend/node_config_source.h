@@ -6,6 +6,7 @@
 //   cluster-nodes-get     shoal's: every node of the configuration
 //                         database, its revision, lag and health
 //   remote-*              Kea's cb_cmds: manage the database (RemoteCommands)
+//   config-history-get    shoal's: who changed what, when (RemoteCommands)
 //
 // Every merged configuration goes through the same parser and validation as
 // a file (config::ParseDhcp4Map); a refused one never reaches the node.

@@ -33,7 +33,7 @@ json ClassJson(const ClassRow& row) {
 
 }  // namespace
 
-CommandAnswer RemoteCommands::ClassSet(const json& args) {
+CommandAnswer RemoteCommands::ClassSet(const json& args, const std::string& actor) {
   if (absl::Status s = CheckArgumentKeys(args, {"client-classes", "follow-class-name",
                                                 "server-tags"});
       !s.ok()) {
@@ -58,7 +58,7 @@ CommandAnswer RemoteCommands::ClassSet(const json& args) {
   }
   json definition = *element;
   definition.erase("metadata");
-  return Write(
+  return Write(actor, 
       "remote-class4-set",
       [&](ConfigTables& tables, ConfigChecks& checks) -> absl::StatusOr<Answer> {
         if (absl::Status s = RequireServers(tables, *tags); !s.ok()) return s;
@@ -141,7 +141,7 @@ CommandAnswer RemoteCommands::ClassGetAll(const json& args) {
   });
 }
 
-CommandAnswer RemoteCommands::ClassDel(const json& args) {
+CommandAnswer RemoteCommands::ClassDel(const json& args, const std::string& actor) {
   if (absl::Status s = CheckArgumentKeys(args, {"client-classes"}); !s.ok()) return Refuse(s);
   if (absl::Status s = ServerTags(args, TagPolicy::kForbidden).status(); !s.ok()) {
     return Refuse(s);
@@ -150,7 +150,7 @@ CommandAnswer RemoteCommands::ClassDel(const json& args) {
   if (!element.ok()) return Refuse(element.status());
   auto name = ClassName(*element);
   if (!name.ok()) return Refuse(name.status());
-  return Write("remote-class4-del",
+  return Write(actor, "remote-class4-del",
                [&](ConfigTables& tables, ConfigChecks& checks) -> absl::StatusOr<Answer> {
                  auto tags = tables.TagsOf(SharedKind::kClientClass, *name);
                  if (!tags.ok()) return tags.status();

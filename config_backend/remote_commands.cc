@@ -105,12 +105,13 @@ CommandAnswer RemoteCommands::Read(const ReadBody& body) {
   return *answer;
 }
 
-CommandAnswer RemoteCommands::Write(const std::string& command, const WriteBody& body) {
+CommandAnswer RemoteCommands::Write(const std::string& actor, const std::string& command,
+                                    const WriteBody& body) {
   absl::Status last;
   for (int attempt = 0; attempt < kWriteAttempts; ++attempt) {
     auto c = Acquire();
     if (!c.ok()) return Refuse(c.status());
-    auto write = ConfigWrite::Begin(**c, actor_, command);
+    auto write = ConfigWrite::Begin(**c, actor, command);
     if (!write.ok()) {
       last = write.status();
       if (last.code() == absl::StatusCode::kAborted) continue;
@@ -150,62 +151,119 @@ absl::Status RemoteCommands::RequireServers(ConfigTables& tables, const TagSet& 
 }
 
 void RemoteCommands::Register(control::CommandRegistry& registry) {
-  auto add = [&](const char* name, std::function<CommandAnswer(const json&)> handler) {
-    (void)registry.Register(name, [this, handler](const json& args) {
-      if (absl::Status s = CheckRemote(args, database_); !s.ok()) return Refuse(s);
-      return handler(args);
-    });
+  using Handler = std::function<CommandAnswer(const json& args, const std::string& actor)>;
+  auto add = [&](const std::string& name, Handler handler) {
+    (void)registry.RegisterWithContext(
+        name, [this, handler = std::move(handler)](const json& args,
+                                                   const control::RequestContext& context) {
+          if (absl::Status s = CheckRemote(args, database_); !s.ok()) return Refuse(s);
+          std::string user = context.user.empty() ? "api" : context.user;
+          return handler(args, absl::StrCat(user, "@", node_name_));
+        });
   };
-  add("remote-server4-set", [this](const json& a) { return ServerSet(a); });
-  add("remote-server4-get", [this](const json& a) { return ServerGet(a); });
-  add("remote-server4-get-all", [this](const json& a) { return ServerGetAll(a); });
-  add("remote-server4-del", [this](const json& a) { return ServerDel(a); });
-  add("remote-global-parameter4-set", [this](const json& a) { return GlobalSet(a); });
-  add("remote-global-parameter4-get", [this](const json& a) { return GlobalGet(a); });
-  add("remote-global-parameter4-get-all", [this](const json& a) { return GlobalGetAll(a); });
-  add("remote-global-parameter4-del", [this](const json& a) { return GlobalDel(a); });
+  auto read = [](auto member) {
+    return [member](const json& a, const std::string&) { return member(a); };
+  };
+  add("remote-server4-set", [this](const json& a, const std::string& w) { return ServerSet(a, w); });
+  add("remote-server4-get", read([this](const json& a) { return ServerGet(a); }));
+  add("remote-server4-get-all", read([this](const json& a) { return ServerGetAll(a); }));
+  add("remote-server4-del", [this](const json& a, const std::string& w) { return ServerDel(a, w); });
+  add("remote-global-parameter4-set",
+      [this](const json& a, const std::string& w) { return GlobalSet(a, w); });
+  add("remote-global-parameter4-get", read([this](const json& a) { return GlobalGet(a); }));
+  add("remote-global-parameter4-get-all",
+      read([this](const json& a) { return GlobalGetAll(a); }));
+  add("remote-global-parameter4-del",
+      [this](const json& a, const std::string& w) { return GlobalDel(a, w); });
   for (SingleTagKind kind : {SingleTagKind::kOptionDef, SingleTagKind::kOption}) {
     std::string base =
         kind == SingleTagKind::kOptionDef ? "remote-option-def4-" : "remote-option4-global-";
-    for (std::string verb : {"set", "get", "get-all", "del"}) {
-      std::string command = base + verb;
-      (void)registry.Register(command, [this, kind, command, verb](const json& args) {
-        if (absl::Status s = CheckRemote(args, database_); !s.ok()) return Refuse(s);
-        if (verb == "set") return SingleTagSet(kind, command, args);
-        if (verb == "get") return SingleTagGet(kind, args);
-        if (verb == "get-all") return SingleTagGetAll(kind, args);
-        return SingleTagDel(kind, command, args);
-      });
-    }
+    std::string set = base + "set", del = base + "del";
+    add(set, [this, kind, set](const json& a, const std::string& w) {
+      return SingleTagSet(kind, set, a, w);
+    });
+    add(base + "get", read([this, kind](const json& a) { return SingleTagGet(kind, a); }));
+    add(base + "get-all", read([this, kind](const json& a) { return SingleTagGetAll(kind, a); }));
+    add(del, [this, kind, del](const json& a, const std::string& w) {
+      return SingleTagDel(kind, del, a, w);
+    });
   }
-  add("remote-network4-set", [this](const json& a) { return NetworkSet(a); });
-  add("remote-network4-get", [this](const json& a) { return NetworkGet(a); });
-  add("remote-network4-list", [this](const json& a) { return NetworkList(a); });
-  add("remote-network4-del", [this](const json& a) { return NetworkDel(a); });
-  add("remote-subnet4-set", [this](const json& a) { return SubnetSet(a); });
-  add("remote-subnet4-get-by-id", [this](const json& a) { return SubnetGet(a, false); });
-  add("remote-subnet4-get-by-prefix", [this](const json& a) { return SubnetGet(a, true); });
-  add("remote-subnet4-list", [this](const json& a) { return SubnetList(a); });
-  add("remote-subnet4-del-by-id", [this](const json& a) { return SubnetDel(a, false); });
-  add("remote-subnet4-del-by-prefix", [this](const json& a) { return SubnetDel(a, true); });
+  add("remote-network4-set",
+      [this](const json& a, const std::string& w) { return NetworkSet(a, w); });
+  add("remote-network4-get", read([this](const json& a) { return NetworkGet(a); }));
+  add("remote-network4-list", read([this](const json& a) { return NetworkList(a); }));
+  add("remote-network4-del",
+      [this](const json& a, const std::string& w) { return NetworkDel(a, w); });
+  add("remote-subnet4-set", [this](const json& a, const std::string& w) { return SubnetSet(a, w); });
+  add("remote-subnet4-get-by-id", read([this](const json& a) { return SubnetGet(a, false); }));
+  add("remote-subnet4-get-by-prefix", read([this](const json& a) { return SubnetGet(a, true); }));
+  add("remote-subnet4-list", read([this](const json& a) { return SubnetList(a); }));
+  add("remote-subnet4-del-by-id",
+      [this](const json& a, const std::string& w) { return SubnetDel(a, false, w); });
+  add("remote-subnet4-del-by-prefix",
+      [this](const json& a, const std::string& w) { return SubnetDel(a, true, w); });
   for (std::string scope : {"network", "subnet", "pool"}) {
-    for (std::string verb : {"set", "del"}) {
-      std::string command = absl::StrCat("remote-option4-", scope, "-", verb);
-      (void)registry.Register(command, [this, command, verb](const json& args) {
-        if (absl::Status s = CheckRemote(args, database_); !s.ok()) return Refuse(s);
-        return verb == "set" ? ScopedOptionSet(command, args) : ScopedOptionDel(command, args);
-      });
-    }
+    std::string set = absl::StrCat("remote-option4-", scope, "-set");
+    std::string del = absl::StrCat("remote-option4-", scope, "-del");
+    add(set, [this, set](const json& a, const std::string& w) { return ScopedOptionSet(set, a, w); });
+    add(del, [this, del](const json& a, const std::string& w) { return ScopedOptionDel(del, a, w); });
   }
-  add("remote-class4-set", [this](const json& a) { return ClassSet(a); });
-  add("remote-class4-get", [this](const json& a) { return ClassGet(a); });
-  add("remote-class4-get-all", [this](const json& a) { return ClassGetAll(a); });
-  add("remote-class4-del", [this](const json& a) { return ClassDel(a); });
+  add("remote-class4-set", [this](const json& a, const std::string& w) { return ClassSet(a, w); });
+  add("remote-class4-get", read([this](const json& a) { return ClassGet(a); }));
+  add("remote-class4-get-all", read([this](const json& a) { return ClassGetAll(a); }));
+  add("remote-class4-del", [this](const json& a, const std::string& w) { return ClassDel(a, w); });
+  add("config-history-get", read([this](const json& a) { return HistoryGet(a); }));
+}
+
+// ---- history ----
+
+CommandAnswer RemoteCommands::HistoryGet(const json& args) {
+  if (absl::Status s = CheckArgumentKeys(args, {"before", "limit"}); !s.ok()) return Refuse(s);
+  uint64_t before = UINT64_MAX;
+  uint32_t limit = 100;
+  if (args.is_object() && args.contains("before")) {
+    const json& b = args["before"];
+    if (!b.is_number_integer() || b.get<int64_t>() < 1) {
+      return CommandAnswer::Error("'before' must be a revision number (1 or more)");
+    }
+    before = b.get<uint64_t>();
+  }
+  if (args.is_object() && args.contains("limit")) {
+    const json& l = args["limit"];
+    if (!l.is_number_integer() || l.get<int64_t>() < 1 || l.get<int64_t>() > 1000) {
+      return CommandAnswer::Error("'limit' must be from 1 to 1000 revisions");
+    }
+    limit = l.get<uint32_t>();
+  }
+  return Read([&](ConfigTables& tables) -> absl::StatusOr<Answer> {
+    auto history = tables.History(before, limit);
+    if (!history.ok()) return history.status();
+    json list = json::array();
+    for (const RevisionRecord& r : *history) {
+      json changes = json::array();
+      for (const RevisionRecord::Object& o : r.changes) {
+        json change = {{"object-type", o.type}, {"object-key", o.key}};
+        change["server-tag"] = o.server_tag.empty() ? json(nullptr) : json(o.server_tag);
+        changes.push_back(std::move(change));
+      }
+      list.push_back({{"revision", r.revision},
+                      {"time", r.committed_at},
+                      {"actor", r.actor},
+                      {"command", r.command},
+                      {"changes", std::move(changes)}});
+    }
+    json out = {{"revisions", list}, {"count", list.size()}};
+    // The next page starts below the oldest revision listed.
+    out["next"] = list.size() == limit ? json(history->back().revision) : json(nullptr);
+    std::string text = absl::StrCat(list.size(), " revision(s) found.");
+    if (list.empty()) return CommandAnswer::Empty(text, out);
+    return CommandAnswer::Success(text, out);
+  });
 }
 
 // ---- servers ----
 
-CommandAnswer RemoteCommands::ServerSet(const json& args) {
+CommandAnswer RemoteCommands::ServerSet(const json& args, const std::string& actor) {
   if (absl::Status s = CheckArgumentKeys(args, {"servers"}); !s.ok()) return Refuse(s);
   auto server = OnlyElement(args, "servers", "server");
   if (!server.ok()) return Refuse(server.status());
@@ -225,7 +283,7 @@ CommandAnswer RemoteCommands::ServerSet(const json& args) {
     }
     description = (*server)["description"].get<std::string>();
   }
-  return Write("remote-server4-set",
+  return Write(actor, "remote-server4-set",
                [&](ConfigTables& tables, ConfigChecks&) -> absl::StatusOr<Answer> {
                  if (absl::Status s = tables.PutServer({tag, description}); !s.ok()) return s;
                  json out = {{"server-tag", tag}, {"description", description}};
@@ -270,7 +328,7 @@ CommandAnswer RemoteCommands::ServerGetAll(const json& args) {
   });
 }
 
-CommandAnswer RemoteCommands::ServerDel(const json& args) {
+CommandAnswer RemoteCommands::ServerDel(const json& args, const std::string& actor) {
   if (absl::Status s = CheckArgumentKeys(args, {"servers"}); !s.ok()) return Refuse(s);
   auto server = OnlyElement(args, "servers", "server");
   if (!server.ok()) return Refuse(server.status());
@@ -281,7 +339,7 @@ CommandAnswer RemoteCommands::ServerDel(const json& args) {
   if (tag == "all") {
     return CommandAnswer::Error("the logical server 'all' cannot be deleted");
   }
-  return Write("remote-server4-del",
+  return Write(actor, "remote-server4-del",
                [&](ConfigTables& tables, ConfigChecks&) -> absl::StatusOr<Answer> {
                  auto deleted = tables.DeleteServer(tag);
                  if (!deleted.ok()) return deleted.status();
@@ -294,7 +352,7 @@ CommandAnswer RemoteCommands::ServerDel(const json& args) {
 
 // ---- global parameters ----
 
-CommandAnswer RemoteCommands::GlobalSet(const json& args) {
+CommandAnswer RemoteCommands::GlobalSet(const json& args, const std::string& actor) {
   if (absl::Status s = CheckArgumentKeys(args, {"parameters", "server-tags"}); !s.ok()) {
     return Refuse(s);
   }
@@ -318,7 +376,7 @@ CommandAnswer RemoteCommands::GlobalSet(const json& args) {
     }
   }
   std::string tag = *tags->begin();
-  return Write("remote-global-parameter4-set",
+  return Write(actor, "remote-global-parameter4-set",
                [&](ConfigTables& tables, ConfigChecks& checks) -> absl::StatusOr<Answer> {
                  if (absl::Status s = RequireServers(tables, *tags); !s.ok()) return s;
                  for (const auto& [name, value] : parameters.items()) {
@@ -378,7 +436,7 @@ CommandAnswer RemoteCommands::GlobalGetAll(const json& args) {
   });
 }
 
-CommandAnswer RemoteCommands::GlobalDel(const json& args) {
+CommandAnswer RemoteCommands::GlobalDel(const json& args, const std::string& actor) {
   if (absl::Status s = CheckArgumentKeys(args, {"parameters", "server-tags"}); !s.ok()) {
     return Refuse(s);
   }
@@ -390,7 +448,7 @@ CommandAnswer RemoteCommands::GlobalDel(const json& args) {
         "'parameters' must be a list of exactly one parameter name, e.g. [\"valid-lifetime\"]");
   }
   SingleTagRow key{names[0].get<std::string>(), {}, *tags->begin(), ""};
-  return Write("remote-global-parameter4-del",
+  return Write(actor, "remote-global-parameter4-del",
                [&](ConfigTables& tables, ConfigChecks& checks) -> absl::StatusOr<Answer> {
                  auto deleted = tables.DeleteSingleTagRow(SingleTagKind::kGlobalParameter, key);
                  if (!deleted.ok()) return deleted.status();
@@ -408,7 +466,7 @@ CommandAnswer RemoteCommands::GlobalDel(const json& args) {
 // ---- option definitions and global options ----
 
 CommandAnswer RemoteCommands::SingleTagSet(SingleTagKind kind, const std::string& command,
-                                           const json& args) {
+                                           const json& args, const std::string& actor) {
   const char* list_key = ListKey(kind);
   if (absl::Status s = CheckArgumentKeys(args, {list_key, "server-tags"}); !s.ok()) {
     return Refuse(s);
@@ -431,7 +489,7 @@ CommandAnswer RemoteCommands::SingleTagSet(SingleTagKind kind, const std::string
     entry["space"] = key.second;
   }
   SingleTagRow row{"", key, *tags->begin(), entry.dump()};
-  return Write(command, [&](ConfigTables& tables, ConfigChecks& checks) -> absl::StatusOr<Answer> {
+  return Write(actor, command, [&](ConfigTables& tables, ConfigChecks& checks) -> absl::StatusOr<Answer> {
     if (absl::Status s = RequireServers(tables, *tags); !s.ok()) return s;
     if (absl::Status s = tables.PutSingleTagRow(kind, row); !s.ok()) return s;
     auto reach = checks.Reach(*tags);
@@ -493,7 +551,7 @@ CommandAnswer RemoteCommands::SingleTagGetAll(SingleTagKind kind, const json& ar
 }
 
 CommandAnswer RemoteCommands::SingleTagDel(SingleTagKind kind, const std::string& command,
-                                           const json& args) {
+                                           const json& args, const std::string& actor) {
   const char* list_key = ListKey(kind);
   if (absl::Status s = CheckArgumentKeys(args, {list_key, "server-tags"}); !s.ok()) {
     return Refuse(s);
@@ -505,7 +563,7 @@ CommandAnswer RemoteCommands::SingleTagDel(SingleTagKind kind, const std::string
   auto key = OptionSelector(*element, absl::StrCat("the ", Noun(kind), " to delete"));
   if (!key.ok()) return Refuse(key.status());
   SingleTagRow row{"", *key, *tags->begin(), ""};
-  return Write(command, [&](ConfigTables& tables, ConfigChecks& checks) -> absl::StatusOr<Answer> {
+  return Write(actor, command, [&](ConfigTables& tables, ConfigChecks& checks) -> absl::StatusOr<Answer> {
     auto deleted = tables.DeleteSingleTagRow(kind, row);
     if (!deleted.ok()) return deleted.status();
     json out = {{"count", *deleted}};

@@ -33,9 +33,11 @@ namespace shoal::config_backend {
 
 class RemoteCommands {
  public:
-  // `actor` is recorded as the author of every write (config4_revision).
-  RemoteCommands(db::DatabaseParams database, std::string actor)
-      : database_(std::move(database)), actor_(std::move(actor)) {}
+  // Writes are recorded as made by "<user>@<node_name>" (the HTTP
+  // basic-authentication user; "api" when the request carried none, as on
+  // the UNIX socket).
+  RemoteCommands(db::DatabaseParams database, std::string node_name)
+      : database_(std::move(database)), node_name_(std::move(node_name)) {}
 
   void Register(control::CommandRegistry& registry);
 
@@ -52,44 +54,48 @@ class RemoteCommands {
   static Answer Refuse(const absl::Status& status);
   absl::StatusOr<db::ConnectionPool::Handle> Acquire();
   Answer Read(const ReadBody& body);
-  Answer Write(const std::string& command, const WriteBody& body);
+  // `actor` is recorded as the write's author (config4_revision.actor).
+  Answer Write(const std::string& actor, const std::string& command, const WriteBody& body);
   // Every tag of `tags` other than 'all' names a server (remote-server4-set).
   static absl::Status RequireServers(ConfigTables& tables, const TagSet& tags);
 
   // remote_commands.cc
-  Answer ServerSet(const json& args);
+  Answer ServerSet(const json& args, const std::string& actor);
   Answer ServerGet(const json& args);
   Answer ServerGetAll(const json& args);
-  Answer ServerDel(const json& args);
-  Answer GlobalSet(const json& args);
+  Answer ServerDel(const json& args, const std::string& actor);
+  Answer GlobalSet(const json& args, const std::string& actor);
   Answer GlobalGet(const json& args);
   Answer GlobalGetAll(const json& args);
-  Answer GlobalDel(const json& args);
+  Answer GlobalDel(const json& args, const std::string& actor);
   Answer SingleTagGet(SingleTagKind kind, const json& args);
   Answer SingleTagGetAll(SingleTagKind kind, const json& args);
-  Answer SingleTagSet(SingleTagKind kind, const std::string& command, const json& args);
-  Answer SingleTagDel(SingleTagKind kind, const std::string& command, const json& args);
+  Answer SingleTagSet(SingleTagKind kind, const std::string& command, const json& args, const std::string& actor);
+  Answer SingleTagDel(SingleTagKind kind, const std::string& command, const json& args, const std::string& actor);
+
+  // config-history-get (shoal's): the change feed's history, paged.
+  Answer HistoryGet(const json& args);
 
   // remote_network_commands.cc
-  Answer NetworkSet(const json& args);
+  Answer NetworkSet(const json& args, const std::string& actor);
   Answer NetworkGet(const json& args);
   Answer NetworkList(const json& args);
-  Answer NetworkDel(const json& args);
-  Answer SubnetSet(const json& args);
+  Answer NetworkDel(const json& args, const std::string& actor);
+  Answer SubnetSet(const json& args, const std::string& actor);
   Answer SubnetGet(const json& args, bool by_prefix);
   Answer SubnetList(const json& args);
-  Answer SubnetDel(const json& args, bool by_prefix);
-  Answer ScopedOptionSet(const std::string& command, const json& args);
-  Answer ScopedOptionDel(const std::string& command, const json& args);
+  Answer SubnetDel(const json& args, bool by_prefix, const std::string& actor);
+  Answer ScopedOptionSet(const std::string& command, const json& args, const std::string& actor);
+  Answer ScopedOptionDel(const std::string& command, const json& args, const std::string& actor);
 
   // remote_class_commands.cc
-  Answer ClassSet(const json& args);
+  Answer ClassSet(const json& args, const std::string& actor);
   Answer ClassGet(const json& args);
   Answer ClassGetAll(const json& args);
-  Answer ClassDel(const json& args);
+  Answer ClassDel(const json& args, const std::string& actor);
 
   const db::DatabaseParams database_;
-  const std::string actor_;
+  const std::string node_name_;
   std::mutex pool_mu_;
   std::unique_ptr<db::ConnectionPool> pool_;  // guarded by pool_mu_
 };

@@ -124,7 +124,7 @@ absl::StatusOr<PoolHome> FindPool(ConfigTables& tables, const dhcp::Ipv4Range& r
 
 // ---- shared networks ----
 
-CommandAnswer RemoteCommands::NetworkSet(const json& args) {
+CommandAnswer RemoteCommands::NetworkSet(const json& args, const std::string& actor) {
   if (absl::Status s = CheckArgumentKeys(args, {"shared-networks", "server-tags"}); !s.ok()) {
     return Refuse(s);
   }
@@ -143,7 +143,7 @@ CommandAnswer RemoteCommands::NetworkSet(const json& args) {
   json definition = *element;
   definition.erase("metadata");
   NetworkRow row{*name, definition.dump(), *tags};
-  return Write("remote-network4-set",
+  return Write(actor, "remote-network4-set",
                [&](ConfigTables& tables, ConfigChecks& checks) -> absl::StatusOr<Answer> {
                  if (absl::Status s = RequireServers(tables, *tags); !s.ok()) return s;
                  auto existing = tables.Network(*name);
@@ -223,7 +223,7 @@ CommandAnswer RemoteCommands::NetworkList(const json& args) {
   });
 }
 
-CommandAnswer RemoteCommands::NetworkDel(const json& args) {
+CommandAnswer RemoteCommands::NetworkDel(const json& args, const std::string& actor) {
   if (absl::Status s = CheckArgumentKeys(args, {"shared-networks", "subnets-action"}); !s.ok()) {
     return Refuse(s);
   }
@@ -241,7 +241,7 @@ CommandAnswer RemoteCommands::NetworkDel(const json& args) {
     }
     delete_subnets = args["subnets-action"] == "delete";
   }
-  return Write("remote-network4-del",
+  return Write(actor, "remote-network4-del",
                [&](ConfigTables& tables, ConfigChecks& checks) -> absl::StatusOr<Answer> {
                  auto row = tables.Network(*name);
                  if (!row.ok()) return row.status();
@@ -269,7 +269,7 @@ CommandAnswer RemoteCommands::NetworkDel(const json& args) {
 
 // ---- subnets ----
 
-CommandAnswer RemoteCommands::SubnetSet(const json& args) {
+CommandAnswer RemoteCommands::SubnetSet(const json& args, const std::string& actor) {
   if (absl::Status s = CheckArgumentKeys(args, {"subnets", "server-tags"}); !s.ok()) {
     return Refuse(s);
   }
@@ -308,7 +308,7 @@ CommandAnswer RemoteCommands::SubnetSet(const json& args) {
   }
   definition["subnet"] = *prefix;
   std::string network_name = network.is_null() ? "" : network.get<std::string>();
-  return Write(
+  return Write(actor, 
       "remote-subnet4-set",
       [&](ConfigTables& tables, ConfigChecks& checks) -> absl::StatusOr<Answer> {
         if (absl::Status s = RequireServers(tables, *tags); !s.ok()) return s;
@@ -398,7 +398,7 @@ CommandAnswer RemoteCommands::SubnetList(const json& args) {
   });
 }
 
-CommandAnswer RemoteCommands::SubnetDel(const json& args, bool by_prefix) {
+CommandAnswer RemoteCommands::SubnetDel(const json& args, bool by_prefix, const std::string& actor) {
   std::string command = by_prefix ? "remote-subnet4-del-by-prefix" : "remote-subnet4-del-by-id";
   if (absl::Status s = CheckArgumentKeys(args, {"subnets"}); !s.ok()) return Refuse(s);
   if (absl::Status s = ServerTags(args, TagPolicy::kForbidden).status(); !s.ok()) {
@@ -417,7 +417,7 @@ CommandAnswer RemoteCommands::SubnetDel(const json& args, bool by_prefix) {
     if (!i.ok()) return Refuse(i.status());
     id = *i;
   }
-  return Write(command, [&](ConfigTables& tables, ConfigChecks&) -> absl::StatusOr<Answer> {
+  return Write(actor, command, [&](ConfigTables& tables, ConfigChecks&) -> absl::StatusOr<Answer> {
     auto row = by_prefix ? tables.SubnetByPrefix(prefix) : tables.SubnetById(id);
     if (!row.ok()) return row.status();
     if (!row->has_value()) {
@@ -430,7 +430,7 @@ CommandAnswer RemoteCommands::SubnetDel(const json& args, bool by_prefix) {
 
 // ---- options of a shared network, subnet or pool ----
 
-CommandAnswer RemoteCommands::ScopedOptionSet(const std::string& command, const json& args) {
+CommandAnswer RemoteCommands::ScopedOptionSet(const std::string& command, const json& args, const std::string& actor) {
   bool network = command.find("-network-") != std::string::npos;
   bool pool = command.find("-pool-") != std::string::npos;
   const char* scope_key = network ? "shared-networks" : pool ? "pools" : "subnets";
@@ -450,7 +450,7 @@ CommandAnswer RemoteCommands::ScopedOptionSet(const std::string& command, const 
   if (!option.ok()) return Refuse(option.status());
   json reply = {{"options", json::array({{{"code", option->key.first},
                                            {"space", option->key.second}}})}};
-  return Write(command, [&](ConfigTables& tables, ConfigChecks& checks) -> absl::StatusOr<Answer> {
+  return Write(actor, command, [&](ConfigTables& tables, ConfigChecks& checks) -> absl::StatusOr<Answer> {
     if (network) {
       auto name = NameFrom(*scope, "a shared network");
       if (!name.ok()) return name.status();
@@ -504,7 +504,7 @@ CommandAnswer RemoteCommands::ScopedOptionSet(const std::string& command, const 
   });
 }
 
-CommandAnswer RemoteCommands::ScopedOptionDel(const std::string& command, const json& args) {
+CommandAnswer RemoteCommands::ScopedOptionDel(const std::string& command, const json& args, const std::string& actor) {
   bool network = command.find("-network-") != std::string::npos;
   bool pool = command.find("-pool-") != std::string::npos;
   const char* scope_key = network ? "shared-networks" : pool ? "pools" : "subnets";
@@ -520,7 +520,7 @@ CommandAnswer RemoteCommands::ScopedOptionDel(const std::string& command, const 
   if (!element.ok()) return Refuse(element.status());
   auto key = OptionSelector(*element, "the option to delete");
   if (!key.ok()) return Refuse(key.status());
-  return Write(command, [&](ConfigTables& tables, ConfigChecks& checks) -> absl::StatusOr<Answer> {
+  return Write(actor, command, [&](ConfigTables& tables, ConfigChecks& checks) -> absl::StatusOr<Answer> {
     int removed = 0;
     if (network) {
       auto name = NameFrom(*scope, "a shared network");

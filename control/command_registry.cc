@@ -4,6 +4,7 @@
 #include <exception>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "control/json_text.h"
 
@@ -58,7 +59,25 @@ json CommandAnswer::ToJson() const {
   return reply;
 }
 
+bool IsReadCommand(std::string_view name) {
+  absl::string_view n(name.data(), name.size());
+  return n == "list-commands" || n == "build-report" || absl::EndsWith(n, "-get") ||
+         absl::EndsWith(n, "-list") || absl::StrContains(n, "-get-");
+}
+
 absl::Status CommandRegistry::Register(std::string name, CommandHandler handler) {
+  if (!handler) {
+    return absl::InvalidArgumentError(absl::StrCat("command '", name, "' has no handler"));
+  }
+  return RegisterWithContext(
+      std::move(name),
+      [handler = std::move(handler)](const json& arguments, const RequestContext&) {
+        return handler(arguments);
+      });
+}
+
+absl::Status CommandRegistry::RegisterWithContext(std::string name,
+                                                  ContextCommandHandler handler) {
   if (name.empty()) return absl::InvalidArgumentError("command name must not be empty");
   if (!handler) {
     return absl::InvalidArgumentError(absl::StrCat("command '", name, "' has no handler"));
@@ -87,8 +106,9 @@ bool CommandRegistry::Contains(std::string_view name) const {
   return handlers_.contains(std::string(name));
 }
 
-CommandAnswer CommandRegistry::Execute(const std::string& name, const json& arguments) const {
-  CommandHandler handler;
+CommandAnswer CommandRegistry::Execute(const std::string& name, const json& arguments,
+                                       const RequestContext& context) const {
+  ContextCommandHandler handler;
   {
     absl::ReaderMutexLock lock(&mutex_);
     auto it = handlers_.find(name);
@@ -98,7 +118,7 @@ CommandAnswer CommandRegistry::Execute(const std::string& name, const json& argu
     return CommandAnswer::Unsupported(absl::StrCat("'", name, "' command not supported."));
   }
   try {
-    CommandAnswer answer = handler(arguments);
+    CommandAnswer answer = handler(arguments, context);
     if (answer.result != kResultSuccess && answer.text.empty()) {
       answer.text = absl::StrCat("command '", name, "' failed with result ", answer.result);
     }
@@ -113,7 +133,8 @@ CommandAnswer CommandRegistry::Execute(const std::string& name, const json& argu
   }
 }
 
-json CommandRegistry::HandleRequestText(std::string_view body) const {
+json CommandRegistry::HandleRequestText(std::string_view body,
+                                        const RequestContext& context) const {
   absl::StatusOr<std::string> stripped = StripJsonComments(body);
   if (!stripped.ok()) return ErrorReply(std::string(stripped.status().message()));
   json request;
@@ -122,10 +143,10 @@ json CommandRegistry::HandleRequestText(std::string_view body) const {
   } catch (const std::exception& e) {
     return ErrorReply(ParseErrorText(e));
   }
-  return HandleRequest(request);
+  return HandleRequest(request, context);
 }
 
-json CommandRegistry::HandleRequest(const json& request) const {
+json CommandRegistry::HandleRequest(const json& request, const RequestContext& context) const {
   if (!request.is_object()) {
     return ErrorReply(
         absl::StrCat("invalid command: expected a JSON map, got ", request.type_name()));
@@ -155,13 +176,13 @@ json CommandRegistry::HandleRequest(const json& request) const {
   auto args_it = request.find("arguments");
   const json& arguments = args_it == request.end() ? kNoArguments : *args_it;
 
-  if (!list_reply) return Execute(name, arguments).ToJson();
+  if (!list_reply) return Execute(name, arguments, context).ToJson();
 
   const json& services = request.at("service");
   if (!services.is_array()) {
     return wrap(CommandAnswer::Error("`service` value must be a list").ToJson());
   }
-  if (services.empty()) return wrap(Execute(name, arguments).ToJson());
+  if (services.empty()) return wrap(Execute(name, arguments, context).ToJson());
   json replies = json::array();
   for (const json& service : services) {
     if (!service.is_string()) {
@@ -173,7 +194,7 @@ json CommandRegistry::HandleRequest(const json& request) const {
     }
     const std::string& service_name = service.get_ref<const std::string&>();
     if (service_name == kLocalService) {
-      replies.push_back(Execute(name, arguments).ToJson());
+      replies.push_back(Execute(name, arguments, context).ToJson());
     } else {
       replies.push_back(
           CommandAnswer::Error(absl::StrCat("forwarding socket is not configured for the "

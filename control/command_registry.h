@@ -63,8 +63,21 @@ struct CommandAnswer {
   nlohmann::json ToJson() const;
 };
 
+// Who sent a request: the HTTP basic-authentication user (empty when the
+// listener needs none, and on the UNIX socket).
+struct RequestContext {
+  std::string user;
+};
+
 // `arguments` is the request's `arguments` value, or null when absent.
 using CommandHandler = std::function<CommandAnswer(const nlohmann::json& arguments)>;
+using ContextCommandHandler =
+    std::function<CommandAnswer(const nlohmann::json& arguments, const RequestContext& context)>;
+
+// Whether a command only reads (a client limited to reading may send it):
+// list-commands, build-report, and names ending in -get or -list or
+// containing -get- (get-all, get-by-id, get-page, ...).
+bool IsReadCommand(std::string_view name);
 
 class CommandRegistry {
  public:
@@ -75,6 +88,8 @@ class CommandRegistry {
   // Errors: InvalidArgument for an empty name or empty handler,
   // AlreadyExists when `name` is registered already.
   absl::Status Register(std::string name, CommandHandler handler);
+  // A handler that needs to know who sent the request.
+  absl::Status RegisterWithContext(std::string name, ContextCommandHandler handler);
 
   // Every registered command name, sorted.
   std::vector<std::string> names() const;
@@ -82,14 +97,17 @@ class CommandRegistry {
 
   // Runs one command (no envelope): result 2 "'<name>' command not
   // supported." for an unknown name.
-  CommandAnswer Execute(const std::string& name, const nlohmann::json& arguments) const;
+  CommandAnswer Execute(const std::string& name, const nlohmann::json& arguments,
+                        const RequestContext& context = {}) const;
 
   // The whole envelope on raw request text (see the file comment). Always
   // returns a reply, never throws.
-  nlohmann::json HandleRequestText(std::string_view body) const;
+  nlohmann::json HandleRequestText(std::string_view body,
+                                   const RequestContext& context = {}) const;
 
   // The envelope on an already parsed request.
-  nlohmann::json HandleRequest(const nlohmann::json& request) const;
+  nlohmann::json HandleRequest(const nlohmann::json& request,
+                               const RequestContext& context = {}) const;
 
   // Serializes a reply for the wire; invalid UTF-8 in handler texts is
   // replaced rather than failing.
@@ -97,7 +115,7 @@ class CommandRegistry {
 
  private:
   mutable absl::Mutex mutex_;
-  absl::flat_hash_map<std::string, CommandHandler> handlers_ ABSL_GUARDED_BY(mutex_);
+  absl::flat_hash_map<std::string, ContextCommandHandler> handlers_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace shoal::control

@@ -37,28 +37,32 @@ absl::StatusOr<BasicAuth> BasicAuth::Create(
                                                      ": 'user' must not contain ':' (got '",
                                                      client.user, "')"));
     }
-    auth.credentials_.push_back(absl::StrCat(client.user, ":", client.password));
+    auth.credentials_.push_back(
+        {absl::StrCat(client.user, ":", client.password), {client.user, client.read_only}});
   }
   return auth;
 }
 
-bool BasicAuth::Check(std::string_view authorization) const {
-  if (!required()) return true;
+std::optional<BasicAuth::Client> BasicAuth::Authenticate(std::string_view authorization) const {
+  if (!required()) return Client{};
   absl::string_view value(authorization.data(), authorization.size());
   value = absl::StripAsciiWhitespace(value);
   constexpr absl::string_view kScheme = "basic ";
   if (value.size() <= kScheme.size() || !absl::StartsWithIgnoreCase(value, kScheme)) {
-    return false;
+    return std::nullopt;
   }
   value.remove_prefix(kScheme.size());
   value = absl::StripLeadingAsciiWhitespace(value);
   std::string decoded;
-  if (!absl::Base64Unescape(value, &decoded)) return false;
-  bool match = false;
-  for (const std::string& credential : credentials_) {
-    match |= ConstantTimeEquals(decoded, credential);
+  if (!absl::Base64Unescape(value, &decoded)) return std::nullopt;
+  // Every credential is compared (in constant time), so the time taken does
+  // not tell which one matched.
+  const Credential* match = nullptr;
+  for (const Credential& credential : credentials_) {
+    if (ConstantTimeEquals(decoded, credential.text)) match = &credential;
   }
-  return match;
+  if (match == nullptr) return std::nullopt;
+  return match->client;
 }
 
 std::string BasicAuth::Challenge() const {

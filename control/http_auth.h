@@ -8,6 +8,7 @@
 // Immutable after Create(); safe to share between threads.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,19 +32,36 @@ class BasicAuth {
   BasicAuth() = default;
 
   bool required() const { return !credentials_.empty(); }
+
+  // The client a request comes from.
+  struct Client {
+    std::string user;        // empty when authentication is not required
+    bool read_only = false;  // may send only reading commands (IsReadCommand)
+  };
+  // The client `authorization` (the Authorization header's value, "Basic
+  // <base64 of user:password>", scheme case-insensitive) names, or nullopt
+  // when the credential matches no configured client. Without clients every
+  // request is the anonymous Client{}.
+  std::optional<Client> Authenticate(std::string_view authorization) const;
   const std::string& realm() const { return realm_; }
 
   // True when authentication is not required, or `authorization` (the value
   // of the Authorization header) is "Basic <base64 of user:password>" for a
   // configured client. The scheme name is case-insensitive.
-  bool Check(std::string_view authorization) const;
+  bool Check(std::string_view authorization) const {
+    return Authenticate(authorization).has_value();
+  }
 
   // The WWW-Authenticate header value for a 401 reply.
   std::string Challenge() const;
 
  private:
   std::string realm_{kDefaultAuthRealm};
-  std::vector<std::string> credentials_;  // "user:password"
+  struct Credential {
+    std::string text;  // "user:password"
+    Client client;
+  };
+  std::vector<Credential> credentials_;
 };
 
 }  // namespace shoal::control

@@ -25,6 +25,7 @@
 #include "boost/beast/http.hpp"
 #include "boost/beast/ssl.hpp"
 #include "control/http_auth.h"
+#include "control/json_text.h"
 #include "control/io_loop.h"
 #include "control/tls_context.h"
 #include "nlohmann/json.hpp"
@@ -88,15 +89,37 @@ bool IsJsonContentType(beast::string_view value) {
 
 // The checks that need only the header. A refusal closes the connection
 // without reading the body.
-std::optional<Response> CheckHeader(const http::request_header<>& req, const Shared& shared) {
+// The command a request body names when it is not a reading command
+// (IsReadCommand); nullopt for reading commands and for bodies that name no
+// command (the registry answers those with an error and runs nothing).
+std::optional<std::string> WriteCommandOf(std::string_view body) {
+  absl::StatusOr<std::string> stripped = StripJsonComments(body);
+  if (!stripped.ok()) return std::nullopt;
+  nlohmann::json request = nlohmann::json::parse(*stripped, nullptr, /*allow_exceptions=*/false);
+  if (!request.is_object() || !request.contains("command") || !request["command"].is_string()) {
+    return std::nullopt;
+  }
+  std::string command = request["command"].get<std::string>();
+  if (IsReadCommand(command)) return std::nullopt;
+  return command;
+}
+
+// Sets `client` to who sent the request.
+std::optional<Response> CheckHeader(const http::request_header<>& req, const Shared& shared,
+                                    BasicAuth::Client& client) {
+  client = BasicAuth::Client{};
   if (shared.auth.required()) {
     auto it = req.find(http::field::authorization);
-    if (it == req.end() ||
-        !shared.auth.Check(std::string_view(it->value().data(), it->value().size()))) {
+    std::optional<BasicAuth::Client> who =
+        it == req.end()
+            ? std::nullopt
+            : shared.auth.Authenticate(std::string_view(it->value().data(), it->value().size()));
+    if (!who) {
       Response res = ErrorResponse(http::status::unauthorized, req.version());
       res.set(http::field::www_authenticate, shared.auth.Challenge());
       return res;
     }
+    client = std::move(*who);
   }
   if (req.method() != http::verb::post) {
     Response res = ErrorResponse(http::status::method_not_allowed, req.version());
@@ -174,7 +197,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void OnHeader(beast::error_code ec, size_t) {
     if (ec) return OnReadError(ec);
     const auto& req = parser_->get();
-    if (std::optional<Response> refusal = CheckHeader(req, *shared_)) {
+    if (std::optional<Response> refusal = CheckHeader(req, *shared_, client_)) {
       return Send(std::move(*refusal), /*close=*/true);
     }
     if (parser_->content_length() && *parser_->content_length() > options().body_limit) {
@@ -206,8 +229,21 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     http::request<http::string_body> req = parser_->release();
     parser_.reset();
     const bool keep_alive = req.keep_alive();
-    std::string reply = CommandRegistry::Serialize(shared_->registry.HandleRequestText(
-        std::string_view(req.body().data(), req.body().size())));
+    std::string_view body(req.body().data(), req.body().size());
+    if (client_.read_only) {
+      if (std::optional<std::string> command = WriteCommandOf(body)) {
+        nlohmann::json refusal = {
+            {"result", 403},
+            {"text", absl::StrCat("user '", client_.user, "' may only read; '", *command,
+                                  "' is refused (read-only in the control socket's "
+                                  "authentication clients)")}};
+        return Send(JsonResponse(http::status::forbidden, req.version(), keep_alive,
+                                 refusal.dump()),
+                    !keep_alive);
+      }
+    }
+    std::string reply = CommandRegistry::Serialize(
+        shared_->registry.HandleRequestText(body, RequestContext{client_.user}));
     Send(JsonResponse(http::status::ok, req.version(), keep_alive, std::move(reply)), !keep_alive);
   }
 
@@ -279,6 +315,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  BasicAuth::Client client_;  // who sent the request being read
   std::optional<http::response<http::empty_body>> continue_;
   std::optional<Response> response_;
   bool close_after_write_ = false;

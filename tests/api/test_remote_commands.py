@@ -21,11 +21,16 @@ the UNIX socket:
    each names both objects and changes nothing;
 7. client classes: order (follow-class-name), dependencies, and a class
    deleted while used;
-8. each write is one revision recording the command and its author;
-9. writers racing through both nodes never commit overlapping subnets."""
+8. each write is one revision recording the command and its author, and
+   config-history-get pages through them newest first;
+9. writers racing through both nodes never commit overlapping subnets;
+10. an HTTP client marked read-only lists but gets HTTP 403 for writes; a
+   full client's writes are recorded under its user name."""
 
 import json
 import os
+import socket
+import subprocess
 import sys
 import threading
 
@@ -35,7 +40,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 import apilab  # noqa: E402
 import sqlcluster  # noqa: E402
 from apilab import expect  # noqa: E402
-from netlab import check, wait_for  # noqa: E402
+import netlab  # noqa: E402
+from netlab import TestFailure, check, wait_for  # noqa: E402
 
 COMMANDS = [
     "remote-server4-set", "remote-server4-get", "remote-server4-get-all", "remote-server4-del",
@@ -55,7 +61,7 @@ COMMANDS = [
 ]
 
 
-def thin_config(env, database, workdir, tag):
+def thin_config(env, database, workdir, tag, auth_clients=None):
     db = {"type": env.dialect, "name": database.name, "host": env.host, "port": env.port,
           "user": env.user, "password": env.password}
     hook = "libdhcp_mysql_cb.so" if env.dialect == "mysql" else "libdhcp_pgsql_cb.so"
@@ -70,7 +76,9 @@ def thin_config(env, database, workdir, tag):
                             {"library": "/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_cb_cmds.so"}],
         "control-sockets": [
             {"socket-type": "unix", "socket-name": os.path.join(workdir, f"{tag}.sock")},
-            {"socket-type": "http", "socket-address": "127.0.0.1", "socket-port": http_port},
+            dict({"socket-type": "http", "socket-address": "127.0.0.1", "socket-port": http_port},
+                 **({"authentication": {"type": "basic", "realm": "shoal",
+                                        "clients": auth_clients}} if auth_clients else {})),
         ],
         "loggers": [{"name": "shoal-dhcp4", "output_options": [{"output": "stdout"}],
                      "severity": "INFO"}],
@@ -407,6 +415,19 @@ def test_one_revision_per_write(r, database):
     changes = database.query(f"SELECT COUNT(*) FROM config4_change WHERE revision = {after}")
     check(int(changes[0][0]) >= 3, f"the network and its two bindings under one revision: {changes}")
     ok(r("remote-network4-del", {"shared-networks": [{"name": "rev"}]}), "cleanup")
+    last = revision_count(None, database)
+    page = ok(r("config-history-get", {"limit": 2}), "history page 1", "2 revision(s) found.")
+    revs = page["arguments"]["revisions"]
+    check([v["revision"] for v in revs] == [last, last - 1] and
+          revs[0]["command"] == "remote-network4-del" and
+          revs[1]["command"] == "remote-network4-set" and
+          {"object-type": "shared-network", "object-key": "rev", "server-tag": "site-b"}
+          in revs[1]["changes"], f"history, newest first, with the objects: {page}")
+    check(page["arguments"]["next"] == last - 1, f"history names the next page: {page}")
+    older = ok(r("config-history-get", {"before": page["arguments"]["next"], "limit": 1}),
+               "history page 2")
+    check(older["arguments"]["revisions"][0]["revision"] == last - 2, f"page 2: {older}")
+    refused(r("config-history-get", {"limit": 0}), "history limit", "'limit' must be")
 
 
 def test_racing_writers(node_a, node_b, database):
@@ -446,6 +467,63 @@ def test_racing_writers(node_a, node_b, database):
     print(f"racing writers: {len(spans)} subnets committed, none overlapping", flush=True)
 
 
+def start_authenticated(server):
+    """ApiServer.start() probes without credentials; this waits for the log."""
+    log = open(server.log_path, "ab")
+    server.proc = subprocess.Popen([netlab.shoal_binary(), "-c", server.config_path],
+                                   stdout=log, stderr=subprocess.STDOUT, cwd=server.workdir)
+    log.close()
+
+    def ready():
+        check(server.proc.poll() is None, f"shoal-dhcp4 exited at start-up:\n{server.log()}")
+        if "serving with" not in server.log():
+            return False
+        try:
+            return curl_as(server, "admin", "secret", "list-commands")[0] == 200
+        except TestFailure:
+            return False
+    wait_for(ready, 30, "the authenticated node to start")
+
+
+def curl_as(server, user, password, command, arguments=None):
+    """Sends one command with basic authentication; returns (HTTP status, body)."""
+    request = {"command": command}
+    if arguments is not None:
+        request["arguments"] = arguments
+    result = subprocess.run(
+        ["curl", "-sS", "-u", f"{user}:{password}", "-o", "-", "-w", "\n%{http_code}",
+         "-H", "Content-Type: application/json", "--data-binary", json.dumps(request),
+         f"http://127.0.0.1:{server.http_port}/"], capture_output=True, text=True, timeout=60)
+    check(result.returncode == 0, f"curl failed: {result.stderr}")
+    body, status = result.stdout.rsplit("\n", 1)
+    return int(status), json.loads(body)
+
+
+def test_read_only_client(node_c, database):
+    status, reply = curl_as(node_c, "viewer", "look", "remote-subnet4-list",
+                            {"server-tags": ["all"]})
+    check(status == 200 and reply["result"] in (0, 3), f"a read-only client lists: {reply}")
+    status, reply = curl_as(node_c, "viewer", "look", "config-history-get", {"limit": 1})
+    check(status == 200 and reply["result"] == 0, f"a read-only client reads history: {reply}")
+    before = revision_count(None, database)
+    status, reply = curl_as(node_c, "viewer", "look", "remote-subnet4-set",
+                            dict(subnet(500, "198.18.5.0/24"), **{"server-tags": ["all"]}))
+    check(status == 403 and "may only read" in reply.get("text", ""),
+          f"a read-only client's write is refused with 403: {status} {reply}")
+    status, reply = curl_as(node_c, "viewer", "look", "config-set", {"Dhcp4": {}})
+    check(status == 403, f"config-set is a write too: {status} {reply}")
+    check(revision_count(None, database) == before, "the refused write changed nothing")
+    status, reply = curl_as(node_c, "admin", "secret", "remote-subnet4-set",
+                            dict(subnet(500, "198.18.5.0/24"), **{"server-tags": ["all"]}))
+    check(status == 200 and reply["result"] == 0, f"a full client writes: {reply}")
+    rows = database.query("SELECT actor FROM config4_revision ORDER BY revision DESC LIMIT 1")
+    check(rows[0][0] == f"admin@{socket.gethostname()}",
+          f"the write is recorded under the authenticated user: {rows}")
+    status, reply = curl_as(node_c, "viewer", "wrong", "remote-subnet4-list",
+                            {"server-tags": ["all"]})
+    check(status == 401, f"a wrong password is 401: {status}")
+
+
 def main():
     dialect = sqlcluster.dialect_from_argv(sys.argv, "test_remote_commands.py")
     env = sqlcluster.DbEnv(dialect)
@@ -453,13 +531,17 @@ def main():
     try:
         with apilab.Scratch() as workdir:
             dirs = {}
-            for tag in ("site-a", "site-b"):
+            for tag in ("site-a", "site-b", "site-c"):
                 dirs[tag] = os.path.join(workdir, tag)
                 os.mkdir(dirs[tag])
             node_a = apilab.ApiServer(dirs["site-a"],
                                       thin_config(env, database, dirs["site-a"], "site-a"))
             node_b = apilab.ApiServer(dirs["site-b"],
                                       thin_config(env, database, dirs["site-b"], "site-b"))
+            node_c = apilab.ApiServer(dirs["site-c"], thin_config(
+                env, database, dirs["site-c"], "site-c", auth_clients=[
+                    {"user": "admin", "password": "secret"},
+                    {"user": "viewer", "password": "look", "read-only": True}]))
             try:
                 node_a.start()
                 node_b.start()
@@ -474,9 +556,12 @@ def main():
                 test_classes(Remote(node_b))
                 test_one_revision_per_write(r, database)
                 test_racing_writers(node_a, node_b, database)
+                start_authenticated(node_c)
+                test_read_only_client(node_c, database)
             finally:
                 node_a.stop()
                 node_b.stop()
+                node_c.stop()
     finally:
         database.drop()
 

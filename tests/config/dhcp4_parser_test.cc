@@ -464,6 +464,22 @@ TEST(Dhcp4Parser, ControlSocketCredentialFiles) {
   EXPECT_EQ(clients[1].password, "pw2");
 }
 
+TEST(Dhcp4Parser, ReadOnlyControlClients) {
+  auto c = ParseBody(R"("control-sockets": [ { "socket-type": "http",
+      "authentication": { "type": "basic", "clients": [
+        { "user": "admin", "password": "a" },
+        { "user": "viewer", "password": "v", "read-only": true } ] } } ])");
+  ASSERT_TRUE(c.ok()) << c.status();
+  const auto& clients = c->control_sockets[0].auth_clients;
+  ASSERT_EQ(clients.size(), 2u);
+  EXPECT_FALSE(clients[0].read_only);
+  EXPECT_TRUE(clients[1].read_only);
+  auto bad = ParseBody(R"("control-sockets": [ { "socket-type": "http",
+      "authentication": { "type": "basic", "clients": [
+        { "user": "viewer", "password": "v", "read-only": "yes" } ] } } ])");
+  EXPECT_FALSE(bad.ok());
+}
+
 // Devices, FIFOs, directories, huge and missing files are all refused with
 // one text, before anything is read: nothing hangs or grows, and the answer
 // tells nothing of what a path is (issue #18 item 2).

@@ -282,6 +282,63 @@ TEST_F(HttpListenerTest, BasicAuthentication) {
   EXPECT_TRUE(json::parse(response->body).is_object());
 }
 
+TEST_F(HttpListenerTest, ReadOnlyClientsMayOnlyReadAndHandlersKnowTheUser) {
+  ASSERT_TRUE(registry_
+                  .RegisterWithContext("whoami-get",
+                                       [](const json&, const RequestContext& context) {
+                                         return CommandAnswer::Success(context.user);
+                                       })
+                  .ok());
+  ASSERT_TRUE(registry_
+                  .Register("thing-set", [](const json&) { return CommandAnswer::Success("set"); })
+                  .ok());
+  config::ControlSocketConfig config = HttpConfig();
+  config.auth_clients = {{"admin", "1234"}, {"viewer", "look", /*read_only=*/true}};
+  Start(config);
+  const std::string viewer = "Authorization: Basic dmlld2VyOmxvb2s=\r\n";  // viewer:look
+  const std::string admin = "Authorization: Basic YWRtaW46MTIzNA==\r\n";   // admin:1234
+
+  auto response = Exchange(HttpPost(R"({"command": "whoami-get"})", viewer));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200u);
+  EXPECT_EQ(json::parse(response->body)["text"], "viewer");
+
+  response = Exchange(HttpPost(R"({"command": /* c */ "thing-set"})", viewer));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 403u);
+  json refusal = json::parse(response->body);
+  EXPECT_EQ(refusal["result"], 403);
+  EXPECT_THAT(refusal["text"].get<std::string>(),
+              ::testing::HasSubstr("user 'viewer' may only read; 'thing-set' is refused"));
+
+  response = Exchange(HttpPost(R"({"command": "thing-set"})", admin));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200u);
+  EXPECT_EQ(json::parse(response->body)["text"], "set");
+  response = Exchange(HttpPost(R"({"command": "whoami-get"})", admin));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(json::parse(response->body)["text"], "admin");
+
+  // A body that names no command runs nothing; the registry says why.
+  response = Exchange(HttpPost(R"({"arguments": 1})", viewer));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200u);
+  EXPECT_EQ(json::parse(response->body)["result"], 1);
+}
+
+TEST(IsReadCommand, ReadsAreGetsListsAndDescriptions) {
+  for (const char* read : {"list-commands", "build-report", "config-get", "status-get",
+                           "remote-subnet4-get-by-id", "remote-class4-get-all", "lease4-get-page",
+                           "remote-subnet4-list", "config-history-get", "stat-lease4-get"}) {
+    EXPECT_TRUE(IsReadCommand(read)) << read;
+  }
+  for (const char* write : {"config-set", "config-test", "config-write", "remote-subnet4-set",
+                            "lease4-del", "leases-reclaim", "shutdown", "dhcp-disable",
+                            "statistic-reset", "config-backend-pull", "getaway"}) {
+    EXPECT_FALSE(IsReadCommand(write)) << write;
+  }
+}
+
 TEST_F(HttpListenerTest, SilentAndSlowClientsDoNotBlockOthers) {
   HttpListenerOptions options;
   options.threads = 1;  // the worst case: one thread for everything
