@@ -10,14 +10,16 @@ On the test server of scripts/db.sh, in a scratch database:
    sends --writes sequential remote-subnet4-set commands over one
    keep-alive HTTP connection, each a new /24 bound to the tag (so each is
    checked against the --subnets already there), and reports writes/s and
-   the latency percentiles. The node follows every change meanwhile, as a
-   real one would.
+   the latency percentiles. By default the node follows every change
+   meanwhile, as a serving node would (and re-applies its whole 10,000-subnet
+   configuration for each, which takes most of a core: see #13 item 7);
+   --fetch-wait 0 measures a management node that does not follow.
 
 Kea 2.2 has no free equivalent to compare with (remote-* is its paid
 cb_cmds hook, and it has no import), so the numbers stand alone.
 
 Usage (after `scripts/db.sh start; source <(scripts/db.sh env)`):
-  bench/remote_commands.py --build build --dialect mysql --subnets 10000 --writes 2000
+  bench/remote_commands.py --build build --dialect mysql --subnets 10000 --writes 3000 [--fetch-wait 0]
 """
 
 import argparse
@@ -73,7 +75,8 @@ def start_node(args, env, database, workdir):
         "server-tag": TAG,
         "interfaces-config": {"interfaces": []},
         "lease-database": {"type": "memfile", "persist": False},
-        "config-control": {"config-databases": [db]},
+        "config-control": {"config-databases": [db],
+                           "config-fetch-wait-time": args.fetch_wait},
         "control-sockets": [{"socket-type": "http", "socket-address": "127.0.0.1",
                              "socket-port": port}],
         "loggers": [{"name": "shoal-dhcp4", "output_options": [{"output": "stdout"}],
@@ -90,7 +93,9 @@ def start_node(args, env, database, workdir):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             conn.request("POST", "/", json.dumps({"command": "list-commands"}),
                          {"Content-Type": "application/json"})
-            if conn.getresponse().status == 200:
+            response = conn.getresponse()
+            response.read()
+            if response.status == 200:
                 return proc, conn
         except OSError:
             time.sleep(0.2)
@@ -108,7 +113,12 @@ def main():
     parser.add_argument("--dialect", choices=["mysql", "postgresql"], required=True)
     parser.add_argument("--subnets", type=int, default=10000)
     parser.add_argument("--writes", type=int, default=2000)
+    parser.add_argument("--fetch-wait", type=int, default=30,
+                        help="the node's config-fetch-wait-time: 0 = it does not follow the "
+                             "writes (a management node), otherwise it applies each as it lands")
     args = parser.parse_args()
+    args.build = os.path.abspath(args.build)
+    os.environ.setdefault("SHOAL_BINARY_DIR", args.build)
     env = sqlcluster.DbEnv(args.dialect)
     database = sqlcluster.ScratchDatabase(env, "remotebench")
     proc = None
@@ -155,7 +165,8 @@ def main():
             print(f"{args.dialect}: {args.writes} sequential remote-subnet4-set with "
                   f"{args.subnets}+ subnets in the database: {args.writes / elapsed:.0f} writes/s, "
                   f"latency p50 {percentile(latencies, 50) * 1000:.1f} ms, "
-                  f"p99 {percentile(latencies, 99) * 1000:.1f} ms, refused {refused}", flush=True)
+                  f"p99 {percentile(latencies, 99) * 1000:.1f} ms, refused {refused}, node "
+                  f"{'following' if args.fetch_wait else 'not following'} the writes", flush=True)
     finally:
         if proc is not None:
             proc.terminate()

@@ -226,10 +226,9 @@ absl::Status ConfigChecks::CheckSubnet(const SubnetRow& row) {
   if (!span) {
     return Conflict(absl::StrCat("'", subnet.prefix, "' is not an IPv4 prefix"));
   }
-  auto others = tables_.SubnetsOverlapping(span->first, span->last);
+  auto others = tables_.SubnetsOverlapping(span->first, span->last, subnet.id);
   if (!others.ok()) return others.status();
   for (const SubnetRow& other : *others) {
-    if (other.subnet.id == subnet.id) continue;
     if (std::optional<std::string> tag = SharedTag(row.tags, other.tags)) {
       return Conflict(absl::StrCat(name, " overlaps ",
                                    SubnetName(other.subnet.prefix, other.subnet.id),

@@ -250,6 +250,7 @@ absl::StatusOr<ImportResult> ImportConfiguration(db::Connection& c, const Import
     next_id = std::max(next_id, row.subnet.id + 1);
   }
   for (const StoredSubnet& s : plan.subnets) next_id = std::max(next_id, s.id + 1);
+  std::vector<StoredSubnet> new_subnets;
   for (const StoredSubnet& planned : plan.subnets) {
     StoredSubnet subnet = planned;
     const SubnetRow* same_prefix =
@@ -270,14 +271,19 @@ absl::StatusOr<ImportResult> ImportConfiguration(db::Connection& c, const Import
     json definition = json::parse(subnet.definition);
     definition["id"] = subnet.id;
     subnet.definition = definition.dump();
-    if (absl::Status s = t.PutSubnet(subnet, same_id != nullptr); !s.ok()) return s;
-    TagSet had = same_id != nullptr ? same_id->tags : TagSet{};
+    if (same_id == nullptr) {
+      new_subnets.push_back(std::move(subnet));
+      continue;
+    }
+    if (absl::Status s = t.PutSubnet(subnet, /*exists=*/true); !s.ok()) return s;
+    TagSet had = same_id->tags;
     if (absl::Status s = t.SetTags(SharedKind::kSubnet, absl::StrCat(subnet.id), with_tags(had),
                                    &had);
         !s.ok()) {
       return s;
     }
   }
+  if (absl::Status s = t.InsertSubnets(new_subnets, tags); !s.ok()) return s;
   result.subnets = plan.subnets.size();
 
   constexpr size_t kMaxListed = 50;

@@ -134,13 +134,12 @@ const Statement kSubnetsOfNetwork(
     "WHERE shared_network = ? ORDER BY subnet_id");
 // The blocks that may contain a prefix start at the prefix's first address
 // with 0..32 host bits cleared (33 values); those inside it start within it.
-const Statement kSubnetsStartingAt(
+// Subnets starting at one of the 33 supernet addresses of a block (those
+// that contain it) or inside it: one indexed range read.
+const Statement kSubnetsOverlapping(
     "SELECT subnet_id, prefix, shared_network, '' FROM config4_subnet WHERE first_address IN "
     "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, ?, ?)");
-const Statement kSubnetsStartingWithin(
-    "SELECT subnet_id, prefix, shared_network, '' FROM config4_subnet "
-    "WHERE first_address BETWEEN ? AND ?");
+    "?, ?, ?) OR first_address BETWEEN ? AND ?");
 const Statement kNextSubnetId("SELECT COALESCE(MAX(subnet_id), 0) + 1 FROM config4_subnet");
 const Statement kInsertSubnet(
     "INSERT INTO config4_subnet (subnet_id, prefix, shared_network, definition) "
@@ -353,22 +352,22 @@ absl::StatusOr<std::vector<SubnetRow>> ConfigTables::SubnetsOfNetwork(const std:
 }
 
 absl::StatusOr<std::vector<SubnetRow>> ConfigTables::SubnetsOverlapping(uint32_t first,
-                                                                         uint32_t last) {
-  std::vector<Param> supernets;
+                                                                         uint32_t last,
+                                                                         uint32_t except_id) {
+  std::vector<Param> params;
   for (int host_bits = 0; host_bits <= 32; ++host_bits) {
     uint32_t mask = host_bits == 32 ? 0 : ~uint32_t{0} << host_bits;
-    supernets.emplace_back(static_cast<int64_t>(first & mask));
+    params.emplace_back(static_cast<int64_t>(first & mask));
   }
+  params.emplace_back(static_cast<int64_t>(first));
+  params.emplace_back(static_cast<int64_t>(last));
+  auto rs = c_.Query(kSubnetsOverlapping, params);
+  if (!rs.ok()) return rs.status();
+  auto rows = SubnetRows(*rs);
+  if (!rows.ok()) return rows.status();
   std::map<uint32_t, SubnetRow> found;
-  for (auto [statement, params] :
-       {std::pair{&kSubnetsStartingAt, supernets},
-        std::pair{&kSubnetsStartingWithin,
-                  std::vector<Param>{static_cast<int64_t>(first), static_cast<int64_t>(last)}}}) {
-    auto rs = c_.Query(*statement, params);
-    if (!rs.ok()) return rs.status();
-    auto rows = SubnetRows(*rs);
-    if (!rows.ok()) return rows.status();
-    for (SubnetRow& row : *rows) found.emplace(row.subnet.id, std::move(row));
+  for (SubnetRow& row : *rows) {
+    if (row.subnet.id != except_id) found.emplace(row.subnet.id, std::move(row));
   }
   std::vector<SubnetRow> out;
   for (auto& [id, row] : found) {
@@ -405,6 +404,37 @@ absl::Status ConfigTables::PutSubnet(const StoredSubnet& subnet, bool exists) {
   }
   return c_.Execute(kInsertSubnet, {subnet.id, subnet.prefix, network, subnet.definition})
       .status();
+}
+
+absl::Status ConfigTables::InsertSubnets(const std::vector<StoredSubnet>& subnets,
+                                         const TagSet& tags) {
+  constexpr size_t kRowsPerStatement = 250;
+  for (size_t begin = 0; begin < subnets.size(); begin += kRowsPerStatement) {
+    const size_t end = std::min(subnets.size(), begin + kRowsPerStatement);
+    std::string rows;
+    std::string tag_rows;
+    std::vector<Param> params;
+    std::vector<Param> tag_params;
+    for (size_t i = begin; i < end; ++i) {
+      const StoredSubnet& subnet = subnets[i];
+      absl::StrAppend(&rows, i == begin ? "" : ", ", "(?, ?, ?, ?)");
+      params.insert(params.end(), {subnet.id, subnet.prefix,
+                                   Param::TextOrNull(subnet.shared_network), subnet.definition});
+      for (const std::string& tag : tags) {
+        absl::StrAppend(&tag_rows, tag_rows.empty() ? "" : ", ", "(?, ?)");
+        tag_params.insert(tag_params.end(), {subnet.id, tag});
+      }
+    }
+    const std::string insert = absl::StrCat(
+        "INSERT INTO config4_subnet (subnet_id, prefix, shared_network, definition) VALUES ",
+        rows);
+    if (auto r = c_.Execute(db::Statement(insert), params); !r.ok()) return r.status();
+    if (tag_rows.empty()) continue;
+    const std::string bind = absl::StrCat(
+        "INSERT INTO config4_subnet_server (subnet_id, server_tag) VALUES ", tag_rows);
+    if (auto r = c_.Execute(db::Statement(bind), tag_params); !r.ok()) return r.status();
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<uint64_t> ConfigTables::DeleteSubnet(uint32_t id) {

@@ -108,10 +108,15 @@ class ConfigTables {
   // The subnets (with tags, without definitions) whose prefix overlaps the
   // CIDR block first..last: those that contain it and those inside it,
   // found by index (config4_subnet.first_address, schema 2.5).
-  absl::StatusOr<std::vector<SubnetRow>> SubnetsOverlapping(uint32_t first, uint32_t last);
+  // `except_id`: a subnet left out (the one being checked).
+  absl::StatusOr<std::vector<SubnetRow>> SubnetsOverlapping(uint32_t first, uint32_t last,
+                                                            uint32_t except_id = 0);
   absl::StatusOr<uint32_t> NextSubnetId();
   // Inserts or replaces the subnet row (not its tags).
   absl::Status PutSubnet(const StoredSubnet& subnet, bool exists);
+  // Inserts new subnets, each bound to `tags`, a few hundred rows per
+  // statement (an import of 10,000 subnets is ~100 round trips, not 20,000).
+  absl::Status InsertSubnets(const std::vector<StoredSubnet>& subnets, const TagSet& tags);
   absl::StatusOr<uint64_t> DeleteSubnet(uint32_t id);
 
   // Shared networks.

@@ -7,19 +7,22 @@ namespace {
 
 using db::Statement;
 
-// PostgreSQL: lock the head row; the first trigger takes the revision.
-const Statement kLockHead("SELECT revision FROM config4_head WHERE id = 1 FOR UPDATE");
-const Statement kPgNameWriter(
-    "SELECT set_config('shoal.actor', ?, true), set_config('shoal.command', ?, true)");
+// PostgreSQL: lock the head row and name the writer (the first trigger
+// takes the revision).
+const Statement kPgBegin(
+    "SELECT revision, set_config('shoal.actor', ?, true), set_config('shoal.command', ?, true) "
+    "FROM config4_head WHERE id = 1 FOR UPDATE");
 
-// MySQL: take the revision now (the UPDATE is the lock) and hand it to the
-// triggers.
-const Statement kTakeRevision("UPDATE config4_head SET revision = revision + 1 WHERE id = 1");
-const Statement kReadRevision("SELECT revision FROM config4_head WHERE id = 1");
-const Statement kRecordRevision(
-    "INSERT INTO config4_revision (revision, actor, command) VALUES (?, ?, ?)");
-const Statement kUseRevision("SET @shoal_revision = ?");
+// MySQL: take the revision now (the UPDATE is the lock), record the writer
+// and hand the revision to the triggers in @shoal_revision (migration 0008).
+const Statement kMyBegin("CALL config4_begin_write(?, ?)");
 const Statement kClearRevision("SET @shoal_revision = NULL");
+
+absl::Status DamagedHead() {
+  return absl::FailedPreconditionError(
+      "config4_head has no row: the configuration schema is damaged; recreate it with "
+      "shoal-admin db-init");
+}
 
 }  // namespace
 
@@ -32,24 +35,14 @@ absl::StatusOr<std::unique_ptr<ConfigWrite>> ConfigWrite::Begin(db::Connection& 
   std::string who(actor.substr(0, 255));
   std::string what(command.substr(0, 64));
   if (connection.dialect() == db::Dialect::kPostgreSql) {
-    if (auto r = connection.Query(kLockHead); !r.ok()) return r.status();
-    if (auto r = connection.Query(kPgNameWriter, {who, what}); !r.ok()) return r.status();
+    auto head = connection.Query(kPgBegin, {who, what});
+    if (!head.ok()) return head.status();
+    if (head->rows.empty()) return DamagedHead();
     return write;
   }
-  if (auto r = connection.Execute(kTakeRevision); !r.ok()) return r.status();
-  auto rs = connection.Query(kReadRevision);
-  if (!rs.ok()) return rs.status();
-  if (rs->rows.empty()) {
-    return absl::FailedPreconditionError(
-        "config4_head has no row: the configuration schema is damaged; recreate it with "
-        "shoal-admin db-init");
-  }
-  auto revision = rs->rows[0].Int64(0);
-  if (!revision.ok()) return revision.status();
-  if (auto r = connection.Execute(kRecordRevision, {*revision, who, what}); !r.ok()) {
-    return r.status();
-  }
-  if (auto r = connection.Execute(kUseRevision, {*revision}); !r.ok()) return r.status();
+  // Without the head row the procedure's INSERT meets a NULL revision and
+  // fails ("Column 'revision' cannot be null").
+  if (auto r = connection.Execute(kMyBegin, {who, what}); !r.ok()) return r.status();
   return write;
 }
 

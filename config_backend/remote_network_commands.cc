@@ -315,20 +315,24 @@ CommandAnswer RemoteCommands::SubnetSet(const json& args, const std::string& act
         auto by_prefix = tables.SubnetByPrefix(*prefix);
         if (!by_prefix.ok()) return by_prefix.status();
         uint32_t subnet_id = 0;
-        bool exists = false;
+        std::optional<SubnetRow> current;
         if (id) {
           if (by_prefix->has_value() && (*by_prefix)->subnet.id != *id) {
             return absl::FailedPreconditionError(absl::StrCat(
                 "subnet ", *prefix, " already exists with id ", (*by_prefix)->subnet.id,
                 "; set it with that id, or delete it first"));
           }
-          auto by_id = tables.SubnetById(*id);
-          if (!by_id.ok()) return by_id.status();
           subnet_id = *id;
-          exists = by_id->has_value();
+          if (by_prefix->has_value()) {
+            current = std::move(*by_prefix);
+          } else {
+            auto by_id = tables.SubnetById(*id);
+            if (!by_id.ok()) return by_id.status();
+            current = std::move(*by_id);
+          }
         } else if (by_prefix->has_value()) {
           subnet_id = (*by_prefix)->subnet.id;
-          exists = true;
+          current = std::move(*by_prefix);
         } else {
           auto next = tables.NextSubnetId();
           if (!next.ok()) return next.status();
@@ -337,8 +341,11 @@ CommandAnswer RemoteCommands::SubnetSet(const json& args, const std::string& act
         json stored = definition;
         stored["id"] = subnet_id;
         SubnetRow row{StoredSubnet{subnet_id, *prefix, network_name, stored.dump()}, *tags};
+        const bool exists = current.has_value();
+        const TagSet had = exists ? current->tags : TagSet{};
         if (absl::Status s = tables.PutSubnet(row.subnet, exists); !s.ok()) return s;
-        if (absl::Status s = tables.SetTags(SharedKind::kSubnet, absl::StrCat(subnet_id), *tags);
+        if (absl::Status s =
+                tables.SetTags(SharedKind::kSubnet, absl::StrCat(subnet_id), *tags, &had);
             !s.ok()) {
           return s;
         }

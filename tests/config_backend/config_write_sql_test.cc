@@ -139,6 +139,11 @@ TEST_F(ConfigWriteTest, OverlapLookupFindsContainingAndContainedSubnets) {
   for (const SubnetRow& r : *found) ids.push_back(r.subnet.id);
   EXPECT_EQ(ids, (std::vector<uint32_t>{1, 2, 3}));
   EXPECT_EQ((*found)[0].tags, TagSet({"all"}));
+  auto others = t.SubnetsOverlapping(0x0A010000, 0x0A01FFFF, /*except_id=*/2);
+  ASSERT_TRUE(others.ok()) << others.status();
+  ids.clear();
+  for (const SubnetRow& r : *others) ids.push_back(r.subnet.id);
+  EXPECT_EQ(ids, (std::vector<uint32_t>{1, 3}));
 }
 
 TEST_F(ConfigWriteTest, ChecksRefuseOverlapOnSharedServersOnly) {
