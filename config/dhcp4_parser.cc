@@ -374,14 +374,24 @@ class Parser {
       root.Child("hosts-databases")
           .Fail("give either 'hosts-database' or 'hosts-databases', not both");
     }
-    if (auto v = root.Get("hosts-database")) {
-      config_->hosts_databases.push_back(internal::ParseDatabase(*v, /*hosts=*/true));
-    }
+    // A node keeps every reservation of a hosts database in memory and
+    // keeps serving what it has while the database is away, so Kea's
+    // failure policy has nothing to stop or retry.
+    auto parse_hosts_database = [this](const internal::Node& n) {
+      for (const char* key : {"on-fail", "retry-on-startup"}) {
+        if (auto v = n.Get(key)) {
+          v->Warn(absl::StrCat("'", key,
+                               "' does not apply to a hosts database: a node serves the "
+                               "reservations it last read and reconnects for ever "
+                               "(docs/hosts-sql.md)"));
+        }
+      }
+      config_->hosts_databases.push_back(internal::ParseDatabase(n, /*hosts=*/true));
+    };
+    if (auto v = root.Get("hosts-database")) parse_hosts_database(*v);
     if (auto v = root.Get("hosts-databases")) {
       v->ExpectList();
-      for (size_t i = 0; i < v->json().size(); ++i) {
-        config_->hosts_databases.push_back(internal::ParseDatabase(v->At(i), /*hosts=*/true));
-      }
+      for (size_t i = 0; i < v->json().size(); ++i) parse_hosts_database(v->At(i));
     }
     if (auto v = root.Get("host-reservation-identifiers")) {
       config_->host_reservation_identifiers = internal::ParseHostReservationIdentifiers(*v);

@@ -14,6 +14,19 @@ namespace {
 using control::CommandAnswer;
 using nlohmann::json;
 
+// status-get: each hosts database, where it is and what the node holds of it.
+json HostDatabasesStatus(const host_backend::HostDatabases& databases) {
+  json out = json::array();
+  for (const host_backend::HostFollowerStatus& s : databases.statuses()) {
+    out.push_back({{"database", s.database},
+                   {"state", s.state},
+                   {"revision", s.revision},
+                   {"reservations", s.hosts},
+                   {"problems", s.problems}});
+  }
+  return out;
+}
+
 // Kea's checks on config-set / config-test arguments; on success `dhcp4`
 // points at the Dhcp4 map.
 std::optional<CommandAnswer> CheckConfigArguments(const json& arguments, const json** dhcp4) {
@@ -94,7 +107,9 @@ void RegisterCoreCommands(control::CommandRegistry& registry, Dhcp4Server& serve
         {"dhcp-state", server.service_enabled() ? "enabled" : "disabled"},
         {"backends",
          json{{"lease-database",
-               {{"type", config.lease_database.type}, {"state", server.lease_database_state()}}}}},
+               {{"type", config.lease_database.type}, {"state", server.lease_database_state()}}},
+              {"hosts-database", server.hosts_database_state()},
+              {"hosts-databases", HostDatabasesStatus(*server.host_databases())}}},
     };
     if (extend_status) extend_status(status);
     return CommandAnswer::Success("", status);

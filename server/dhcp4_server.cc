@@ -125,8 +125,12 @@ absl::StatusOr<std::unique_ptr<Dhcp4Server>> Dhcp4Server::Create(
   std::unique_ptr<Dhcp4Server> server(new Dhcp4Server(std::move(options), backends, log));
   auto leases = backends.OpenLeaseStore(config->lease_database);
   if (!leases.ok()) return leases.status();
+  auto hosts = host_backend::HostDatabases::Open(config->hosts_databases, log);
+  if (!hosts.ok()) return hosts.status();
+  server->host_databases_.store(*hosts);
   auto context = ServingContext::Create(config, *leases, AllocationSeed(config->lease_database),
-                                        nullptr, MakeClaimer(*leases, server->Background()));
+                                        nullptr, MakeClaimer(*leases, server->Background()),
+                                        nullptr, {(*hosts)->caches(), log});
   if (!context.ok()) return context.status();
   server->context_.store(*context);
   auto interfaces = InterfaceTable::Load();
@@ -347,10 +351,17 @@ absl::Status Dhcp4Server::Reconfigure(std::shared_ptr<const config::Config> conf
     leases = *opened;
     claimer = MakeClaimer(leases, Background());
   }
+  std::shared_ptr<host_backend::HostDatabases> hosts = host_databases_.load();
+  if (!hosts->Matches(config->hosts_databases)) {
+    auto opened = host_backend::HostDatabases::Open(config->hosts_databases, log_);
+    if (!opened.ok()) return opened.status();
+    hosts = *opened;
+  }
   // On the same lease store, unchanged subnets keep their allocation state.
   const ServingContext* previous = leases == current->leases_ptr() ? current.get() : nullptr;
   auto context = ServingContext::Create(config, leases, AllocationSeed(config->lease_database),
-                                        current->offers_ptr(), claimer, previous);
+                                        current->offers_ptr(), claimer, previous,
+                                        {hosts->caches(), log_});
   if (!context.ok()) return context.status();
   auto interfaces = InterfaceTable::Load();
   if (!interfaces.ok()) return interfaces.status();
@@ -389,6 +400,7 @@ absl::Status Dhcp4Server::Reconfigure(std::shared_ptr<const config::Config> conf
   }
   if (!sockets.ok()) return sockets;
   context_.store(*context);
+  host_databases_.store(hosts);
   if (current->claimer() != nullptr && current->claimer() != claimer.get()) {
     if (absl::Status s = current->claimer()->ReleaseAll(); !s.ok()) {
       log_->warn("giving up the address blocks of the previous lease database: {}", s.ToString());
@@ -525,6 +537,10 @@ void Dhcp4Server::RunInBackground(std::function<void()> task) {
 
 BlockClaimer::Background Dhcp4Server::Background() {
   return [this](std::function<void()> task) { RunInBackground(std::move(task)); };
+}
+
+std::string Dhcp4Server::hosts_database_state() const {
+  return host_databases_.load()->state();
 }
 
 std::string Dhcp4Server::lease_database_state() const {

@@ -40,6 +40,7 @@
 #include "server/interface_table.h"
 #include "server/packet_counters.h"
 #include "server/packet_socket.h"
+#include "host_backend/host_databases.h"
 #include "server/serving_context.h"
 #include "spdlog/logger.h"
 
@@ -104,6 +105,11 @@ class Dhcp4Server {
   size_t worker_count() const { return std::max<size_t>(1, workers_.size()); }
   // "connected", or why the lease database cannot be reached.
   std::string lease_database_state() const;
+  // "none", "connected", or which hosts database is not reachable and why.
+  std::string hosts_database_state() const;
+  std::shared_ptr<const host_backend::HostDatabases> host_databases() const {
+    return host_databases_.load();
+  }
   // Interfaces configured but not listened on, with the reason.
   std::vector<std::string> socket_errors() const;
   const PacketCounters& counters() const { return counters_; }
@@ -148,6 +154,9 @@ class Dhcp4Server {
   std::atomic<std::shared_ptr<ServingContext>> context_;
   std::atomic<std::shared_ptr<const InterfaceTable>> interfaces_;
   std::mutex reconfigure_mu_;
+  // The SQL hosts databases the current configuration names (kept while a
+  // new configuration names the same ones); replaced with context_.
+  std::atomic<std::shared_ptr<host_backend::HostDatabases>> host_databases_;
 
   std::function<void(const config::Config&)> reconfigure_observer_;
   std::function<absl::Status(std::shared_ptr<const config::Config>)> file_config_handler_;

@@ -392,9 +392,22 @@ absl::StatusOr<LeaseAllocator::RequestResult> LeaseAllocator::Request(
     return result;
   }
   if (*host && (*host)->address && *(*host)->address != address) {
-    result.outcome = Outcome::kNak;
-    result.reason = "client has a reservation for " + (*host)->address->ToString();
-    return result;
+    // As in Kea, a client whose reserved address another client still
+    // holds gets a temporary one until it is free; otherwise it is sent to
+    // its reservation.
+    const dhcp::Ipv4Address reserved = *(*host)->address;
+    const config::Subnet4* reserved_subnet = CandidateContaining(candidates, reserved);
+    bool reserved_free = false;
+    if (reserved_subnet != nullptr) {
+      auto usable = Usable(*reserved_subnet, reserved, request.client, *host, request.now);
+      if (!usable.ok()) return usable.status();
+      reserved_free = *usable;
+    }
+    if (reserved_free) {
+      result.outcome = Outcome::kNak;
+      result.reason = "client has a reservation for " + reserved.ToString();
+      return result;
+    }
   }
   // A renewal: the client's own lease is the row at that address.
   const bool renewing = *existing && (*existing)->address == address;

@@ -1,17 +1,18 @@
 #include "server/serving_context.h"
 
-#include "host_backend/config_host_store.h"
+#include "host_backend/host_sources.h"
 
 namespace shoal::server {
 
 ServingContext::ServingContext(std::shared_ptr<const config::Config> config,
                                std::shared_ptr<lease_backend::LeaseStore> leases,
                                std::shared_ptr<OfferBook> offers,
-                               std::shared_ptr<BlockClaimer> claimer)
+                               std::shared_ptr<BlockClaimer> claimer, SqlHosts sql_hosts)
     : config_(std::move(config)),
       leases_(std::move(leases)),
       selector_(*config_),
-      hosts_(std::make_unique<host_backend::ConfigHostStore>(*config_)),
+      hosts_(std::make_unique<host_backend::HostSources>(*config_, std::move(sql_hosts.caches),
+                                                         std::move(sql_hosts.log))),
       offers_(offers ? std::move(offers) : std::make_shared<OfferBook>()),
       claimer_(std::move(claimer)) {
 }
@@ -19,9 +20,12 @@ ServingContext::ServingContext(std::shared_ptr<const config::Config> config,
 absl::StatusOr<std::shared_ptr<ServingContext>> ServingContext::Create(
     std::shared_ptr<const config::Config> config, std::shared_ptr<lease_backend::LeaseStore> leases,
     uint64_t allocation_seed, std::shared_ptr<OfferBook> offers,
-    std::shared_ptr<BlockClaimer> claimer, const ServingContext* previous) {
-  std::shared_ptr<ServingContext> context(new ServingContext(
-      std::move(config), std::move(leases), std::move(offers), std::move(claimer)));
+    std::shared_ptr<BlockClaimer> claimer, const ServingContext* previous, SqlHosts sql_hosts) {
+  const std::vector<std::shared_ptr<const host_backend::HostCache>> sql_hosts_caches =
+      sql_hosts.caches;
+  std::shared_ptr<ServingContext> context(new ServingContext(std::move(config), std::move(leases),
+                                                             std::move(offers), std::move(claimer),
+                                                             std::move(sql_hosts)));
   // Subnets whose state carries over share their map; the pools of the
   // others are still to be read.
   std::vector<const config::Pool*> unread;
@@ -46,6 +50,18 @@ absl::StatusOr<std::shared_ptr<ServingContext>> ServingContext::Create(
   for (const config::Subnet4& subnet : context->config_->subnets) {
     for (const config::Reservation& r : subnet.reservations) {
       if (r.address) context->MarkUsed(*r.address);
+    }
+  }
+  // Reservations of the hosts databases known now; later ones are caught
+  // when an address is picked (LeaseAllocator::Allowed).
+  for (const auto& cache : sql_hosts_caches) {
+    for (const config::Subnet4& subnet : context->config_->subnets) {
+      for (const auto& host : cache->BySubnet(subnet.id)) {
+        if (host->reservation.address) context->MarkUsed(*host->reservation.address);
+      }
+    }
+    for (const auto& host : cache->BySubnet(0)) {
+      if (host->reservation.address) context->MarkUsed(*host->reservation.address);
     }
   }
   auto mark = [&context](const std::vector<lease_backend::Lease4>& found) {

@@ -12,7 +12,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "config/config.h"
+#include "host_backend/host_cache.h"
 #include "host_backend/host_store.h"
+#include "spdlog/logger.h"
 #include "lease_backend/lease_store.h"
 #include "server/block_claimer.h"
 #include "server/free_address_map.h"
@@ -20,6 +22,13 @@
 #include "server/subnet_selector.h"
 
 namespace shoal::server {
+
+// The node's SQL hosts databases as a context serves them: their caches in
+// search order, and where to report a stored option that does not encode.
+struct SqlHosts {
+  std::vector<std::shared_ptr<const host_backend::HostCache>> caches;
+  std::shared_ptr<spdlog::logger> log;
+};
 
 // Always held by std::shared_ptr (Create).
 class ServingContext : public std::enable_shared_from_this<ServingContext> {
@@ -37,11 +46,12 @@ class ServingContext : public std::enable_shared_from_this<ServingContext> {
   // subnet with the same id and pool layout shares its free-address map
   // (FreeAddressMap::SameLayout), and only the pools of new or changed
   // subnets are read from the store (null: every lease is read).
+  // `sql_hosts`: reservations searched after the file's.
   static absl::StatusOr<std::shared_ptr<ServingContext>> Create(
       std::shared_ptr<const config::Config> config,
       std::shared_ptr<lease_backend::LeaseStore> leases, uint64_t allocation_seed = 0,
       std::shared_ptr<OfferBook> offers = nullptr, std::shared_ptr<BlockClaimer> claimer = nullptr,
-      const ServingContext* previous = nullptr);
+      const ServingContext* previous = nullptr, SqlHosts sql_hosts = {});
 
   const config::Config& config() const { return *config_; }
   std::shared_ptr<const config::Config> config_ptr() const { return config_; }
@@ -66,7 +76,8 @@ class ServingContext : public std::enable_shared_from_this<ServingContext> {
  private:
   ServingContext(std::shared_ptr<const config::Config> config,
                  std::shared_ptr<lease_backend::LeaseStore> leases,
-                 std::shared_ptr<OfferBook> offers, std::shared_ptr<BlockClaimer> claimer);
+                 std::shared_ptr<OfferBook> offers, std::shared_ptr<BlockClaimer> claimer,
+                 SqlHosts sql_hosts);
 
   std::shared_ptr<const config::Config> config_;
   std::shared_ptr<lease_backend::LeaseStore> leases_;

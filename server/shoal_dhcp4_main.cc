@@ -218,7 +218,7 @@ int main(int argc, char** argv) {
         [&node] {
           return shoal::config_backend::ConfigFollower::NodeHealth{
               .lease_database = node.lease_database_state(),
-              .hosts_database = "none"};
+              .hosts_database = node.hosts_database_state()};
         },
         *log);
     if (!source.ok()) {

@@ -1,0 +1,45 @@
+// HostDatabases: the node's SQL hosts databases (`hosts-database` /
+// `hosts-databases`), each a HostCache kept current by a HostFollower.
+// Opening never fails for an unreachable database: the follower keeps
+// trying and the node serves the file's reservations meanwhile (state()
+// says so). A configuration whose hosts databases are unchanged keeps the
+// same HostDatabases (Matches).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "config/config.h"
+#include "host_backend/host_cache.h"
+#include "host_backend/host_follower.h"
+
+namespace shoal::host_backend {
+
+class HostDatabases {
+ public:
+  // Starts one follower per database. Error: a database map that does not
+  // describe a SQL database (the parser already refuses those).
+  static absl::StatusOr<std::shared_ptr<HostDatabases>> Open(
+      const std::vector<config::DatabaseConfig>& databases, std::shared_ptr<spdlog::logger> log);
+  ~HostDatabases();
+
+  bool Matches(const std::vector<config::DatabaseConfig>& databases) const {
+    return databases == configs_;
+  }
+  std::vector<std::shared_ptr<const HostCache>> caches() const;
+  // "none", "connected", or each database that is not connected and why.
+  std::string state() const;
+  // Per database: where, state, revision, reservations, rows left out.
+  std::vector<HostFollowerStatus> statuses() const;
+
+ private:
+  HostDatabases() = default;
+
+  std::vector<config::DatabaseConfig> configs_;
+  std::vector<std::shared_ptr<HostCache>> caches_;
+  std::vector<std::unique_ptr<HostFollower>> followers_;
+};
+
+}  // namespace shoal::host_backend
