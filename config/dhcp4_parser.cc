@@ -303,6 +303,14 @@ class Parser {
     }
   }
 
+  // One reservation map in a one-element list, checked as in a file
+  // (reservation-add).
+  Reservation ParseOneReservation(const nlohmann::json& list, Subnet4* subnet) {
+    Node n(doc_, &list, "", "");
+    std::vector<Reservation> parsed = ParseReservations(n, subnet);
+    return std::move(parsed.front());
+  }
+
   void ParseRoot(const nlohmann::json& dhcp4) {
     Node root(doc_, &dhcp4, "", "");
     root.ExpectMap();
@@ -821,6 +829,30 @@ absl::StatusOr<Config> ParseWithDocument(const nlohmann::json& dhcp4, Document* 
 }
 
 }  // namespace
+
+absl::StatusOr<Reservation> ParseReservationMap(const nlohmann::json& reservation,
+                                                const Config& config, const Subnet4* subnet,
+                                                std::string_view name) {
+  Document doc;
+  doc.root_name = std::string(name);
+  Config scratch;
+  scratch.option_definitions = config.option_definitions;
+  scratch.ip_reservations_unique = config.ip_reservations_unique;
+  doc.warnings = &scratch.warnings;
+  std::optional<Subnet4> within;
+  if (subnet != nullptr) within = *subnet;
+  try {
+    Parser parser(&doc, &scratch);
+    const nlohmann::json list = nlohmann::json::array({reservation});
+    Reservation r = parser.ParseOneReservation(list, within ? &*within : nullptr);
+    r.subnet_id = subnet != nullptr ? subnet->id : 0;
+    return r;
+  } catch (const ParseError& e) {
+    return absl::InvalidArgumentError(e.what());
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("reservation parser failed: ", e.what()));
+  }
+}
 
 absl::StatusOr<Config> ParseDhcp4Map(const nlohmann::json& dhcp4, std::string_view source_name) {
   Document doc;

@@ -32,4 +32,11 @@ absl::StatusOr<Config> ParseDhcp4ConfigFile(const std::string& path);
 // the key path but carry no file location.
 absl::StatusOr<Config> ParseDhcp4Map(const nlohmann::json& dhcp4, std::string_view source_name);
 
+// One `reservations` entry, checked as the file's are (one identifier, the
+// address inside `subnet` — null for a global reservation —, option data
+// encoded with `config`'s definitions). `name` prefixes error paths.
+absl::StatusOr<Reservation> ParseReservationMap(const nlohmann::json& reservation,
+                                                const Config& config, const Subnet4* subnet,
+                                                std::string_view name);
+
 }  // namespace shoal::config

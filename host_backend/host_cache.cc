@@ -100,6 +100,18 @@ std::vector<StoredHostPtr> HostCache::BySubnet(uint32_t subnet_id) const {
   return out;
 }
 
+std::vector<StoredHostPtr> HostCache::All() const {
+  std::vector<StoredHostPtr> out;
+  {
+    std::shared_lock lock(mu_);
+    out.reserve(hosts_.size());
+    for (const auto& [id, host] : hosts_) out.push_back(host);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const StoredHostPtr& a, const StoredHostPtr& b) { return a->host_id < b->host_id; });
+  return out;
+}
+
 size_t HostCache::size() const {
   std::shared_lock lock(mu_);
   return hosts_.size();

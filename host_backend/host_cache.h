@@ -32,6 +32,8 @@ class HostCache {
   // The first host (lowest host_id) reserving `address` in the subnet.
   StoredHostPtr FindByAddress(uint32_t subnet_id, dhcp::Ipv4Address address) const;
   std::vector<StoredHostPtr> BySubnet(uint32_t subnet_id) const;
+  // Every host, by host_id (the reservation-* commands' listings).
+  std::vector<StoredHostPtr> All() const;
   size_t size() const;
 
  private:

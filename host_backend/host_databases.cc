@@ -27,6 +27,19 @@ HostDatabases::~HostDatabases() {
   for (auto& follower : followers_) follower->Stop();
 }
 
+absl::StatusOr<size_t> HostDatabases::Writable() const {
+  if (followers_.empty()) {
+    return absl::FailedPreconditionError(
+        "there is no hosts-database configured: add one (hosts-database or hosts-databases) "
+        "to write reservations");
+  }
+  for (size_t i = 0; i < followers_.size(); ++i) {
+    if (!followers_[i]->database().readonly) return i;
+  }
+  return absl::FailedPreconditionError(
+      "every hosts database is configured readonly: reservations cannot be written");
+}
+
 std::vector<std::shared_ptr<const HostCache>> HostDatabases::caches() const {
   return {caches_.begin(), caches_.end()};
 }

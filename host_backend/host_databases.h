@@ -29,6 +29,14 @@ class HostDatabases {
     return databases == configs_;
   }
   std::vector<std::shared_ptr<const HostCache>> caches() const;
+  size_t size() const { return followers_.size(); }
+  // Where reservation-* commands write: the first database that is not
+  // `readonly`. Error (FailedPrecondition) saying why there is none.
+  absl::StatusOr<size_t> Writable() const;
+  const db::DatabaseParams& params(size_t index) const { return followers_[index]->database(); }
+  bool WaitForRevision(size_t index, uint64_t revision, absl::Duration timeout) const {
+    return followers_[index]->WaitForRevision(revision, timeout);
+  }
   // "none", "connected", or each database that is not connected and why.
   std::string state() const;
   // Per database: where, state, revision, reservations, rows left out.

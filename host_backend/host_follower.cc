@@ -35,6 +35,12 @@ void HostFollower::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+bool HostFollower::WaitForRevision(uint64_t revision, absl::Duration timeout) {
+  std::unique_lock lock(mu_);
+  return applied_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                           [&] { return status_.loaded && status_.revision >= revision; });
+}
+
 HostFollowerStatus HostFollower::status() const {
   std::lock_guard lock(mu_);
   return status_;
@@ -113,6 +119,7 @@ absl::Status HostFollower::Sync() {
   status_.hosts = cache_->size();
   status_.problems.clear();
   for (const auto& [id, problem] : problems_) status_.problems.push_back(problem);
+  applied_.notify_all();
   return absl::OkStatus();
 }
 

@@ -61,6 +61,10 @@ class HostFollower {
   void Start();
   void Stop();
   HostFollowerStatus status() const;
+  // Waits until the cache holds `revision` (or later); false after
+  // `timeout`. A command that wrote a reservation waits so that its node
+  // serves the change before the command answers.
+  bool WaitForRevision(uint64_t revision, absl::Duration timeout);
   const db::DatabaseParams& database() const { return options_.database; }
 
  private:
@@ -85,6 +89,7 @@ class HostFollower {
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
+  std::condition_variable applied_;
   bool stopping_ = false;
   HostFollowerStatus status_;
   std::thread thread_;

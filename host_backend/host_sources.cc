@@ -83,4 +83,24 @@ absl::StatusOr<std::vector<Host>> HostSources::GetBySubnet(uint32_t subnet_id) {
   return hosts;
 }
 
+std::vector<std::pair<uint64_t, Host>> HostSources::AllOf(size_t source) {
+  std::vector<std::pair<uint64_t, Host>> out;
+  if (source == 0) {
+    uint64_t position = 0;
+    for (const config::Reservation& r : config_.global_reservations) out.emplace_back(++position, r);
+    for (const config::Subnet4& subnet : config_.subnets) {
+      for (config::Reservation r : subnet.reservations) {
+        r.subnet_id = subnet.id;
+        out.emplace_back(++position, std::move(r));
+      }
+    }
+    return out;
+  }
+  if (source > databases_.size()) return out;
+  for (const StoredHostPtr& stored : databases_[source - 1]->All()) {
+    out.emplace_back(stored->host_id, Decode(*stored));
+  }
+  return out;
+}
+
 }  // namespace shoal::host_backend

@@ -33,6 +33,12 @@ class HostSources : public HostStore {
                                                     dhcp::Ipv4Address address) override;
   absl::StatusOr<std::vector<Host>> GetBySubnet(uint32_t subnet_id) override;
 
+  // The sources in search order: 0 = the file, i = the i-th database.
+  size_t source_count() const { return 1 + databases_.size(); }
+  // Every reservation of one source with its id there (the database's
+  // host_id; the file's position, from 1), by id.
+  std::vector<std::pair<uint64_t, Host>> AllOf(size_t source);
+
  private:
   Host Decode(const StoredHost& stored);
 

@@ -19,6 +19,7 @@
 #include "server/control_channel.h"
 #include "server/core_commands.h"
 #include "server/dhcp4_server.h"
+#include "host_backend/reservation_commands.h"
 #include "server/lease_commands.h"
 #include "server/logging.h"
 #include "server/statistic_commands.h"
@@ -237,6 +238,10 @@ int main(int argc, char** argv) {
   shoal::server::Statistics statistics(node.counters(), [&node] { return node.context(); });
   shoal::server::RegisterStatisticCommands(control.registry(), statistics);
   shoal::server::RegisterLeaseCommands(control.registry(), [&node] { return node.context(); });
+  shoal::host_backend::RegisterReservationCommands(
+      control.registry(),
+      {.config = [&node] { return node.context()->config_ptr(); },
+       .databases = [&node] { return node.host_databases(); }});
   if (absl::Status s = control.Apply(shared_config->control_sockets); !s.ok()) {
     (*log)->critical("cannot open the command channel: {}", s.ToString());
     return EXIT_FAILURE;
