@@ -106,7 +106,7 @@ absl::Status HostFollower::Sync() {
     if (!current.ok()) return current.status();
     cache_->Update(*changed, std::move(*current));
     for (uint64_t id : *changed) problems_.erase(id);
-    log_->debug("hosts database: revision {} applied ({} host(s) changed)", head->revision,
+    log_->info("hosts database: revision {} applied ({} host(s) changed)", head->revision,
                 changed->size());
   }
   for (auto& [id, problem] : problems) {
