@@ -19,7 +19,10 @@ Three nodes (A, B, C) share one database for leases and hosts
    still holds the reserved one), as in Kea;
 5. a deleted reservation stops being served: Z, reserved then deleted,
    gets a pool address that is not the one it had reserved;
-6. how long a reservation took to be served (insert -> a node answering with
+6. a real dhclient, in a network namespace linked to a fourth node (in the
+   host's namespace, to reach the database on loopback), gets the address
+   and option of a reservation inserted with plain SQL while it ran;
+7. how long a reservation took to be served (insert -> a node answering with
    it), printed, not asserted."""
 
 import os
@@ -174,6 +177,54 @@ def body(lab, dialect):
         sqlcluster.wait_until(
             lambda: (pc.discover(z, timeout=2) or {}).get("yiaddr") not in (None, z_reserved),
             20, f"node2 to stop offering {z_reserved} to {z} after its reservation was deleted")
+
+        # 6. A real client on a link of a fourth node.
+        client_ns = lab.namespace("cli")
+        veth = f"vhst{os.getpid() % 100000}"  # host end; gone with the namespace
+        client_mac = "02:d0:00:00:00:aa"
+        netlab.run(["ip", "link", "add", veth, "type", "veth", "peer", "name", "veth-c", "netns",
+                    client_ns.name])
+        netlab.run(["ip", "addr", "add", "192.0.2.1/24", "dev", veth])
+        netlab.run(["ip", "link", "set", veth, "up"])
+        client_ns.ip("link", "set", "dev", "veth-c", "address", client_mac)
+        client_ns.ip("link", "set", "veth-c", "up")
+        lan_config = sqlcluster.node_config(
+            env, database, lab.path("node3.sock"), **{
+                "hosts-database": hosts_db,
+                "interfaces-config": {"interfaces": [veth]},
+                "lease-database": {"type": "memfile", "name": lab.path("node3-leases.csv")},
+                "subnet4": [{"id": 7, "subnet": "192.0.2.0/24", "interface": veth,
+                             "pools": [{"pool": "192.0.2.100 - 192.0.2.199"}],
+                             "option-data": [{"name": "routers", "data": "192.0.2.1"}]}]})
+        lan_node = netlab.ShoalServer(lab, sqlcluster.HostNet(lab), lan_config, name="node3",
+                                      args=["-p", "67", "-P", "68"], debug=False)
+        lan_node.start()
+        hexmac = client_mac.replace(":", "")
+        if dialect == "mysql":
+            database.query(
+                "INSERT INTO hosts (dhcp_identifier, dhcp_identifier_type, dhcp4_subnet_id, "
+                f"ipv4_address, hostname) VALUES (UNHEX('{hexmac}'), 0, 7, "
+                "INET_ATON('192.0.2.42'), 'lab-client'); SET @host_id = LAST_INSERT_ID(); "
+                "INSERT INTO dhcp4_options (code, formatted_value, space, persistent, host_id, "
+                "scope_id) VALUES (6, '192.0.2.53', 'dhcp4', 0, @host_id, 3)")
+        else:
+            database.query(
+                "INSERT INTO hosts (dhcp_identifier, dhcp_identifier_type, dhcp4_subnet_id, "
+                f"ipv4_address, hostname) VALUES (decode('{hexmac}', 'hex'), 0, 7, "
+                "'192.0.2.42'::inet - '0.0.0.0'::inet, 'lab-client'); "
+                "INSERT INTO dhcp4_options (code, formatted_value, space, persistent, host_id, "
+                "scope_id) VALUES (6, '192.0.2.53', 'dhcp4', false, currval('hosts_host_id_seq'), 3)")
+        client = netlab.Dhclient(lab, client_ns, "veth-c").start()
+        bound = client.wait_bound()
+        check(bound.get("new_ip_address") == "192.0.2.42",
+              f"dhclient got {bound.get('new_ip_address')}, expected its plain-SQL reservation "
+              f"192.0.2.42: {bound}")
+        check(bound.get("new_domain_name_servers") == "192.0.2.53" and
+              bound.get("new_routers") == "192.0.2.1",
+              f"dhclient did not get the reservation's and the subnet's options: {bound}")
+        client.stop()
+        lan_node.check_alive()
+        lan_node.stop()
 
         print(f"{dialect}: a plain-SQL reservation was served {first_served * 1000:.0f} ms "
               f"after its INSERT returned (one try every 2 s at most; includes the exchange)")
