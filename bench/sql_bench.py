@@ -45,6 +45,12 @@ up to that many seconds), so that work an overloaded step left behind
 the next one, whichever server that is. Server CPU time per completed exchange
 is reported too (and the generators' CPU time in the step log).
 
+With --reservations N both servers also read a hosts database (the lease
+database) holding N reservations by hw-address, inserted with plain SQL
+before the run: 3 in every 10 of the generator's clients are reserved, each
+an address of its own inside the pool (so dynamic allocation must step
+around them). shoal starts a step once it holds them all.
+
 Servers run in the host's network namespace on loopback (the databases
 listen on the host's 127.0.0.1), on ports 31067.. / 31068..
 
@@ -56,6 +62,7 @@ address, a generator error).
 """
 
 import argparse
+import ipaddress
 import json
 import os
 import platform
@@ -136,17 +143,20 @@ class Db:
 # --- servers --------------------------------------------------------------------
 
 
-def config(db, name, server, threads, log_path):
+def config(db, name, server, threads, log_path, reservations=0):
     lease_db = {"type": db.dialect, "name": name, "host": db.host, "port": db.port,
                 "user": db.user, "password": db.password}
     dhcp4 = {
         "interfaces-config": {"interfaces": ["lo"], "dhcp-socket-type": "udp"},
         "lease-database": lease_db,
+        **({"hosts-database": dict(lease_db)} if reservations else {}),
         "valid-lifetime": 4000, "renew-timer": 1000, "rebind-timer": 2000,
         "subnet4": [{"id": 1, "subnet": "127.0.0.0/8",
                      "pools": [{"pool": "127.1.0.0 - 127.254.255.255"}]}],
+        # shoal says at INFO when it holds the reservations (Server waits).
         "loggers": [{"name": "kea-dhcp4" if server == "kea" else "shoal-dhcp4",
-                     "output_options": [{"output": log_path}], "severity": "WARN"}],
+                     "output_options": [{"output": log_path}],
+                     "severity": "INFO" if reservations and server != "kea" else "WARN"}],
     }
     if threads:
         dhcp4["multi-threading"] = {"enable-multi-threading": True, "thread-pool-size": threads,
@@ -160,7 +170,8 @@ def udp_bound(port):
 
 
 class Server:
-    def __init__(self, binary, conf, ports, workdir, label):
+    # `wait_for_line`: start-up is over when the server's log holds it.
+    def __init__(self, binary, conf, ports, workdir, label, wait_for_line=None):
         self.dir = tempfile.mkdtemp(prefix=label + "-", dir=workdir)
         path = os.path.join(self.dir, "dhcp4.json")
         with open(path, "w") as f:
@@ -171,12 +182,19 @@ class Server:
                                       str(ports[1])], stdout=self.out, stderr=subprocess.STDOUT,
                                      env=env, cwd=self.dir)
         deadline = time.monotonic() + 30
-        while not udp_bound(ports[0]):
+        while not udp_bound(ports[0]) or (wait_for_line and not self.logged(wait_for_line)):
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError("%s did not start; see %s" % (label, self.dir))
             time.sleep(0.05)
         time.sleep(0.5)
+
+    def logged(self, text):
+        try:
+            with open(os.path.join(self.dir, "server.log")) as f:
+                return text in f.read()
+        except OSError:
+            return False
 
     def cpu(self):
         try:
@@ -381,6 +399,41 @@ def search(args, run_step, what):
     return best
 
 
+def reserved_clients(count):
+    """(client number, address) of `count` reservations: 3 in every 10 of
+    dora-load's clients (node 0 numbers them from 0), each with an address
+    of its own from 127.200.0.0 up, inside the pool."""
+    base = int(ipaddress.IPv4Address("127.200.0.0"))
+    client, k = 0, 0
+    while k < count:
+        if client % 10 < 3:
+            yield client, base + k
+            k += 1
+        client += 1
+
+
+def fill_reservations(db, name, count, workdir):
+    """`count` reservations by hw-address in subnet 1, inserted with plain
+    SQL (the same rows for Kea's schema and shoal's)."""
+    path = os.path.join(workdir, "%s-%s-hosts.sql" % (db.dialect, name))
+    rows = []
+    with open(path, "w") as f:
+        for client, address in reserved_clients(count):
+            mac = "02%010x" % client  # dora-load's chaddr: 02 and a 40-bit client number
+            ident = ("UNHEX('%s')" % mac if db.dialect == "mysql"
+                     else "decode('%s', 'hex')" % mac)
+            rows.append("(%s, 0, 1, %d)" % (ident, address))
+            if len(rows) == 1000:
+                f.write("INSERT INTO hosts (dhcp_identifier, dhcp_identifier_type, "
+                        "dhcp4_subnet_id, ipv4_address) VALUES %s;\n" % ", ".join(rows))
+                rows = []
+        if rows:
+            f.write("INSERT INTO hosts (dhcp_identifier, dhcp_identifier_type, dhcp4_subnet_id, "
+                    "ipv4_address) VALUES %s;\n" % ", ".join(rows))
+    db.client(name, script=path)
+    log("%s: %d reservations in %s" % (db.dialect, count, name))
+
+
 def bench_dialect(args, db, workdir):
     results = {}
     kea_script = "/usr/share/kea/scripts/%s/dhcpdb_create.%s" % (
@@ -392,12 +445,19 @@ def bench_dialect(args, db, workdir):
                     "mysql" if db.dialect == "mysql" else "pgsql", "-u", db.user, "-p",
                     db.password, "-n", "shoal_bench", "-h", db.host, "-P", str(db.port)],
                    check=True, capture_output=True)
+    loaded_line = None
+    if args.reservations:
+        for name in ("kea_bench", "shoal_bench"):
+            fill_reservations(db, name, args.reservations, workdir)
+        loaded_line = "hosts database: %d reservation(s) loaded" % args.reservations
 
     def single(binary, name, kea, threads, label):
         def run(rate):
             db.empty_leases(name, kea)
-            s = Server(binary, lambda lp: config(db, name, "kea" if kea else "shoal", threads, lp),
-                       KEA_PORTS if kea else node_ports(0), workdir, label)
+            s = Server(binary, lambda lp: config(db, name, "kea" if kea else "shoal", threads, lp,
+                                                 args.reservations),
+                       KEA_PORTS if kea else node_ports(0), workdir, label,
+                       None if kea else loaded_line)
             try:
                 return step(args, [s], [KEA_PORTS if kea else node_ports(0)], rate, s.dir,
                             "r%d" % rate, lambda: db.count_leases(name))
@@ -427,8 +487,10 @@ def bench_dialect(args, db, workdir):
         nodes = []
         try:
             for i in range(args.nodes):
-                nodes.append(Server(shoal, lambda lp: config(db, "shoal_bench", "shoal", None, lp),
-                                    node_ports(i), workdir, "shoal-%s-node%d" % (db.dialect, i)))
+                nodes.append(Server(shoal, lambda lp: config(db, "shoal_bench", "shoal", None, lp,
+                                                             args.reservations),
+                                    node_ports(i), workdir, "shoal-%s-node%d" % (db.dialect, i),
+                                    loaded_line))
             return step(args, nodes, [node_ports(i) for i in range(args.nodes)], rate,
                         nodes[0].dir, "r%d" % rate, lambda: db.count_leases("shoal_bench"))
         finally:
@@ -462,6 +524,10 @@ def main():
     ap.add_argument("--start-rate", type=int, default=100)
     ap.add_argument("--max-rate", type=int, default=20000)
     ap.add_argument("--resolution", type=float, default=0.1)
+    ap.add_argument("--reservations", type=int, default=0,
+                    help="host reservations in the hosts database of both servers (the lease "
+                         "database): 3 in 10 of the generator's clients reserved, up to this "
+                         "many, each an in-pool address; 0 = no hosts-database")
     args = ap.parse_args()
     args.build = os.path.abspath(args.build)
     args.dora_load = args.dora_load or os.path.join(args.build, "bin", "dora-load")
@@ -492,6 +558,9 @@ def main():
 
     print("machine: %d cores, %s, load %s" % (os.cpu_count(), platform.release(),
                                              "%.1f %.1f %.1f" % os.getloadavg()))
+    if args.reservations:
+        print("host reservations: %d in the hosts database of each server (3 in 10 clients "
+              "reserved, in-pool addresses)" % args.reservations)
     if args.generator == "dora-load":
         print("generator: dora-load (open loop, %d s per step, --timeout %g s: ACKs later than "
               "that count as drops), one per server" % (args.period, args.timeout))
