@@ -102,13 +102,19 @@ std::vector<StoredHostPtr> HostCache::BySubnet(uint32_t subnet_id) const {
 
 std::vector<StoredHostPtr> HostCache::All() const {
   std::vector<StoredHostPtr> out;
-  {
-    std::shared_lock lock(mu_);
-    out.reserve(hosts_.size());
-    for (const auto& [id, host] : hosts_) out.push_back(host);
+  std::shared_lock lock(mu_);
+  out.reserve(hosts_.size());
+  for (const auto& [id, host] : hosts_) out.push_back(host);
+  return out;
+}
+
+std::vector<StoredHostPtr> HostCache::Page(uint64_t after, size_t limit,
+                                           std::optional<uint32_t> subnet_id) const {
+  std::vector<StoredHostPtr> out;
+  std::shared_lock lock(mu_);
+  for (auto it = hosts_.upper_bound(after); it != hosts_.end() && out.size() < limit; ++it) {
+    if (!subnet_id || it->second->reservation.subnet_id == *subnet_id) out.push_back(it->second);
   }
-  std::sort(out.begin(), out.end(),
-            [](const StoredHostPtr& a, const StoredHostPtr& b) { return a->host_id < b->host_id; });
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "host_backend/sql_host_rows.h"
@@ -34,6 +35,10 @@ class HostCache {
   std::vector<StoredHostPtr> BySubnet(uint32_t subnet_id) const;
   // Every host, by host_id (the reservation-* commands' listings).
   std::vector<StoredHostPtr> All() const;
+  // Up to `limit` hosts with a host_id above `after`, by host_id, only of
+  // `subnet_id` when given (reservation-get-page).
+  std::vector<StoredHostPtr> Page(uint64_t after, size_t limit,
+                                  std::optional<uint32_t> subnet_id) const;
   size_t size() const;
 
  private:
@@ -44,7 +49,7 @@ class HostCache {
   void RemoveLocked(uint64_t host_id);
 
   mutable std::shared_mutex mu_;
-  absl::flat_hash_map<uint64_t, StoredHostPtr> hosts_;
+  absl::btree_map<uint64_t, StoredHostPtr> hosts_;  // ordered: pages
   absl::flat_hash_map<IdentifierKey, uint64_t> by_identifier_;
   // Several hosts may reserve one address (ip-reservations-unique false).
   absl::flat_hash_map<AddressKey, std::vector<uint64_t>> by_address_;

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 
 namespace shoal::host_backend {
 
@@ -38,6 +39,16 @@ absl::StatusOr<size_t> HostDatabases::Writable() const {
   }
   return absl::FailedPreconditionError(
       "every hosts database is configured readonly: reservations cannot be written");
+}
+
+bool HostDatabases::WaitLoaded(absl::Duration timeout) const {
+  const absl::Time deadline = absl::Now() + timeout;
+  bool all = true;
+  for (const auto& follower : followers_) {
+    all = follower->WaitForRevision(0, std::max(deadline - absl::Now(), absl::ZeroDuration())) &&
+          all;
+  }
+  return all;
 }
 
 std::vector<std::shared_ptr<const HostCache>> HostDatabases::caches() const {

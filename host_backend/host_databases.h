@@ -34,6 +34,10 @@ class HostDatabases {
   // `readonly`. Error (FailedPrecondition) saying why there is none.
   absl::StatusOr<size_t> Writable() const;
   const db::DatabaseParams& params(size_t index) const { return followers_[index]->database(); }
+  // Waits up to `timeout` for every database's first load; false if one
+  // has not loaded (unreachable: the node serves without its reservations
+  // until it has).
+  bool WaitLoaded(absl::Duration timeout) const;
   bool WaitForRevision(size_t index, uint64_t revision, absl::Duration timeout) const {
     return followers_[index]->WaitForRevision(revision, timeout);
   }

@@ -103,4 +103,49 @@ std::vector<std::pair<uint64_t, Host>> HostSources::AllOf(size_t source) {
   return out;
 }
 
+std::vector<std::pair<uint64_t, Host>> HostSources::PageOf(size_t source, uint64_t after,
+                                                          size_t limit,
+                                                          std::optional<uint32_t> subnet_id) {
+  std::vector<std::pair<uint64_t, Host>> out;
+  if (source == 0) {
+    for (auto& [id, host] : AllOf(0)) {
+      if (out.size() == limit) break;
+      if (id > after && (!subnet_id || host.subnet_id == *subnet_id)) {
+        out.emplace_back(id, std::move(host));
+      }
+    }
+    return out;
+  }
+  if (source > databases_.size()) return out;
+  for (const StoredHostPtr& stored : databases_[source - 1]->Page(after, limit, subnet_id)) {
+    out.emplace_back(stored->host_id, Decode(*stored));
+  }
+  return out;
+}
+
+std::optional<Host> HostSources::FindIn(size_t source, uint32_t subnet_id,
+                                        config::IdentifierType type,
+                                        std::span<const uint8_t> identifier) {
+  if (source == 0) {
+    auto found = file_.Find(subnet_id, type, identifier);
+    return found.ok() ? *found : std::nullopt;
+  }
+  if (source > databases_.size()) return std::nullopt;
+  StoredHostPtr stored = databases_[source - 1]->Find(subnet_id, type, identifier);
+  if (stored == nullptr) return std::nullopt;
+  return Decode(*stored);
+}
+
+std::optional<Host> HostSources::FindByAddressIn(size_t source, uint32_t subnet_id,
+                                                 dhcp::Ipv4Address address) {
+  if (source == 0) {
+    auto found = file_.FindByAddress(subnet_id, address);
+    return found.ok() ? *found : std::nullopt;
+  }
+  if (source > databases_.size()) return std::nullopt;
+  StoredHostPtr stored = databases_[source - 1]->FindByAddress(subnet_id, address);
+  if (stored == nullptr) return std::nullopt;
+  return Decode(*stored);
+}
+
 }  // namespace shoal::host_backend

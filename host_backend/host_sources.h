@@ -38,6 +38,15 @@ class HostSources : public HostStore {
   // Every reservation of one source with its id there (the database's
   // host_id; the file's position, from 1), by id.
   std::vector<std::pair<uint64_t, Host>> AllOf(size_t source);
+  // Up to `limit` reservations of one source with an id above `after`, of
+  // `subnet_id` only when given.
+  std::vector<std::pair<uint64_t, Host>> PageOf(size_t source, uint64_t after, size_t limit,
+                                                std::optional<uint32_t> subnet_id);
+  // Lookups in one source only (where a conflicting reservation lives).
+  std::optional<Host> FindIn(size_t source, uint32_t subnet_id, config::IdentifierType type,
+                             std::span<const uint8_t> identifier);
+  std::optional<Host> FindByAddressIn(size_t source, uint32_t subnet_id,
+                                      dhcp::Ipv4Address address);
 
  private:
   Host Decode(const StoredHost& stored);

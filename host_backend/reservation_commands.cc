@@ -124,7 +124,9 @@ class ReservationCommands {
     if (auto s = SubnetIdArgument(*args, /*required=*/true, &subnet); !s.ok()) {
       return Refuse(s.status());
     }
-    return Listing(Select([&](const config::Reservation& h) { return h.subnet_id == *subnet; }));
+    auto hosts = Current().sources->GetBySubnet(*subnet);
+    if (!hosts.ok()) return Refuse(hosts.status());
+    return Listing(*hosts);
   }
 
   CommandAnswer GetByHostname(const json& raw) {
@@ -218,16 +220,12 @@ class ReservationCommands {
     std::optional<json> next;
     for (size_t source = first_source; source < view.sources->source_count() && !next;
          ++source) {
-      for (auto& [id, host] : view.sources->AllOf(source)) {
-        if (source == first_source && id <= from) continue;
-        if (subnet && host.subnet_id != *subnet) continue;
-        hosts.push_back(ReservationToJson(host, Defs(view)));
-        if (hosts.size() == limit) {
-          next = json{{"from", id}, {"source-index", source}};
-          break;
-        }
-      }
-      if (hosts.size() > 0 && !next) {
+      const uint64_t after = source == first_source ? from : 0;
+      auto page = view.sources->PageOf(source, after, limit - hosts.size(), subnet);
+      for (const auto& [id, host] : page) hosts.push_back(ReservationToJson(host, Defs(view)));
+      if (hosts.size() == limit) {
+        next = json{{"from", page.back().first}, {"source-index", source}};
+      } else if (!hosts.empty()) {
         // This source is done; the next page starts at the next source.
         next = json{{"from", 0}, {"source-index", source + 1}};
       }
@@ -321,11 +319,15 @@ class ReservationCommands {
   absl::StatusOr<std::vector<config::Reservation>> Lookup(const json& args) {
     auto key = KeyFrom(args);
     if (!key.ok()) return key.status();
-    return Select([&](const config::Reservation& h) {
-      if (h.subnet_id != key->subnet_id) return false;
-      if (key->type) return SameIdentifier(h, *key->type, key->identifier);
-      return h.address == key->address;
-    });
+    View view = Current();
+    std::vector<config::Reservation> out;
+    for (size_t source = 0; source < view.sources->source_count() && out.empty(); ++source) {
+      std::optional<config::Reservation> found =
+          key->type ? view.sources->FindIn(source, key->subnet_id, *key->type, key->identifier)
+                    : view.sources->FindByAddressIn(source, key->subnet_id, *key->address);
+      if (found) out.push_back(std::move(*found));
+    }
+    return out;
   }
 
   CommandAnswer Put(const json& raw, bool replacing) {
@@ -365,27 +367,25 @@ class ReservationCommands {
     // What this write would conflict with, in every source the node serves.
     bool exists_in_target = false;
     for (size_t source = 0; source < view.sources->source_count(); ++source) {
-      for (const auto& [id, other] : view.sources->AllOf(source)) {
-        if (other.subnet_id != host->subnet_id) continue;
-        const bool same = SameIdentifier(other, host->identifier_type, host->identifier);
-        if (same && replacing && source == *writable + 1) {
+      if (view.sources->FindIn(source, host->subnet_id, host->identifier_type, host->identifier)) {
+        if (replacing && source == *writable + 1) {
           exists_in_target = true;
-          continue;
-        }
-        if (same) {
+        } else {
           return CommandAnswer::Error(absl::StrCat(
               "a reservation for ", Describe(*host), " already exists in subnet ",
               host->subnet_id, " (in ", SourceName(source, *view.databases), ")",
               replacing ? "; reservation-update changes the hosts database's reservations only"
                         : "; change it with reservation-update, or delete it first"));
         }
-        if (view.config->ip_reservations_unique && host->address && other.address == host->address) {
-          return CommandAnswer::Error(absl::StrCat(
-              "address ", host->address->ToString(), " is already reserved for ",
-              Describe(other), " in subnet ", host->subnet_id, " (in ",
-              SourceName(source, *view.databases),
-              "); with ip-reservations-unique true an address is reserved once"));
-        }
+      }
+      if (!view.config->ip_reservations_unique || !host->address) continue;
+      std::optional<config::Reservation> other =
+          view.sources->FindByAddressIn(source, host->subnet_id, *host->address);
+      if (other && !SameIdentifier(*other, host->identifier_type, host->identifier)) {
+        return CommandAnswer::Error(absl::StrCat(
+            "address ", host->address->ToString(), " is already reserved for ", Describe(*other),
+            " in subnet ", host->subnet_id, " (in ", SourceName(source, *view.databases),
+            "); with ip-reservations-unique true an address is reserved once"));
       }
     }
     if (replacing && !exists_in_target) {

@@ -65,6 +65,22 @@ uint64_t AllocationSeed(const config::DatabaseConfig& leases) {
   return leases.type == "memfile" ? 0 : absl::HashOf(RunName());
 }
 
+// Opens the hosts databases and waits a little for their reservations, so
+// that a node does not offer a reserved address because it has not read the
+// reservation yet. A database that does not answer in time is loaded later;
+// the node serves meanwhile (docs/hosts-sql.md).
+absl::StatusOr<std::shared_ptr<host_backend::HostDatabases>> OpenHostDatabases(
+    const std::vector<config::DatabaseConfig>& databases, std::shared_ptr<spdlog::logger> log) {
+  constexpr absl::Duration kLoadWait = absl::Seconds(5);
+  auto opened = host_backend::HostDatabases::Open(databases, log);
+  if (!opened.ok()) return opened.status();
+  if (!(*opened)->WaitLoaded(kLoadWait)) {
+    log->warn("hosts database not loaded after {} s ({}): serving without its reservations "
+              "until it is", absl::ToInt64Seconds(kLoadWait), (*opened)->state());
+  }
+  return opened;
+}
+
 // This node's address blocks on a lease store shared with other nodes;
 // null for a store only this node uses. `background` runs its top-up claims.
 std::shared_ptr<BlockClaimer> MakeClaimer(std::shared_ptr<lease_backend::LeaseStore> store,
@@ -125,7 +141,7 @@ absl::StatusOr<std::unique_ptr<Dhcp4Server>> Dhcp4Server::Create(
   std::unique_ptr<Dhcp4Server> server(new Dhcp4Server(std::move(options), backends, log));
   auto leases = backends.OpenLeaseStore(config->lease_database);
   if (!leases.ok()) return leases.status();
-  auto hosts = host_backend::HostDatabases::Open(config->hosts_databases, log);
+  auto hosts = OpenHostDatabases(config->hosts_databases, log);
   if (!hosts.ok()) return hosts.status();
   server->host_databases_.store(*hosts);
   auto context = ServingContext::Create(config, *leases, AllocationSeed(config->lease_database),
@@ -353,7 +369,7 @@ absl::Status Dhcp4Server::Reconfigure(std::shared_ptr<const config::Config> conf
   }
   std::shared_ptr<host_backend::HostDatabases> hosts = host_databases_.load();
   if (!hosts->Matches(config->hosts_databases)) {
-    auto opened = host_backend::HostDatabases::Open(config->hosts_databases, log_);
+    auto opened = OpenHostDatabases(config->hosts_databases, log_);
     if (!opened.ok()) return opened.status();
     hosts = *opened;
   }

@@ -138,7 +138,7 @@ def body(lab, dialect):
                 f"reservation-add {i}")
         seen, page_args, pages = [], {"limit": 2}, 0
         while True:
-            page = b.command("reservation-get-page", page_args)
+            page = a.command("reservation-get-page", page_args)  # the writer: read-your-writes
             pages += 1
             check(pages < 10, "reservation-get-page never ends")
             if page["result"] == 3:
@@ -149,7 +149,7 @@ def body(lab, dialect):
             page_args = dict(page["arguments"]["next"], limit=2)
         check(len(seen) == 5 and len(set(seen)) == 5 and seen[0] == FILE_MAC,
               f"paging saw {seen}, expected the file's host then the database's four")
-        expect(b.command("reservation-get-page", {}), 1, "Mandatory 'limit' parameter missing.",
+        expect(a.command("reservation-get-page", {}), 1, "Mandatory 'limit' parameter missing.",
                "reservation-get-page without a limit")
 
         # Update and delete, served by the other node.
@@ -168,9 +168,13 @@ def body(lab, dialect):
         expect(a.command("reservation-del", {"subnet-id": 1, "identifier-type": "hw-address",
                                              "identifier": mac}), 1,
                "Host not deleted (not found).", "deleting it again")
-        expect(b.command("reservation-get", {"subnet-id": 1, "identifier-type": "hw-address",
+        expect(a.command("reservation-get", {"subnet-id": 1, "identifier-type": "hw-address",
                                              "identifier": mac}), 0, "Host not found.",
-               "reservation-get after the delete")
+               "reservation-get after the delete (through the writer)")
+        sqlcluster.wait_until(
+            lambda: b.command("reservation-get", {"subnet-id": 1, "identifier-type": "hw-address",
+                                                  "identifier": mac})["text"] == "Host not found.",
+            10, "node1 to forget the deleted reservation")
         expect(a.command("reservation-del", {"subnet-id": 1, "ip-address": "127.1.250.1"}), 1,
                "Host not deleted (not found).", "deleting the file's reservation")
 

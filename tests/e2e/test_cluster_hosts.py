@@ -121,10 +121,12 @@ def body(lab, dialect):
         check(ack is not None and ack["type"] == netlab.ACK and ack["yiaddr"] == reserved,
               f"REQUEST of {reserved} by {x} through node1: {type_name(ack)}")
         for node in nodes:
-            status = node.command("status-get")["arguments"]["backends"]["hosts-databases"]
-            check(len(status) == 1 and status[0]["reservations"] == 1 and
-                  status[0]["state"] == "connected" and not status[0]["problems"],
-                  f"node{node.index} status-get hosts-databases: {status}")
+            def holds_it(n=node):
+                status = n.command("status-get")["arguments"]["backends"]["hosts-databases"]
+                return (len(status) == 1 and status[0]["reservations"] == 1 and
+                        status[0]["state"] == "connected" and not status[0]["problems"])
+            sqlcluster.wait_until(holds_it, 20, f"node{node.index}'s status-get to count the "
+                                                "reservation, connected, without problems")
 
         # 2. Nobody else gets it.
         y = "02:d0:00:00:00:02"
@@ -145,6 +147,10 @@ def body(lab, dialect):
             return reply if reply is not None and reply["type"] == netlab.NAK else None
 
         sqlcluster.wait_until(refused, 20, f"node2 to refuse {x}'s renewal of {reserved}")
+        # node0 follows on its own (MariaDB: its next 20 ms head read).
+        sqlcluster.wait_until(
+            lambda: (pa.discover(x, timeout=2) or {}).get("yiaddr") == moved, 20,
+            f"node0 to offer {x} its moved reservation {moved}")
         ack = pa.dora(x)
         check(ack["yiaddr"] == moved, f"{x} got {ack['yiaddr']} through node0, expected its "
               f"moved reservation {moved}")
