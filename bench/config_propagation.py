@@ -64,6 +64,25 @@ def database_pids(dialect):
     return [int(p) for p in out.split()]
 
 
+def propagation_latencies(workdir, nodes, committed, pattern=None):
+    """(latencies in ms, pairs never applied) of every (revision, node):
+    committed is {revision: commit epoch}; each node's log is
+    WORKDIR/node<i>.log."""
+    latencies, missing = [], 0
+    for i in range(nodes):
+        log = os.path.join(workdir, f"node{i}.log")
+        applied = applied_times(log, pattern) if pattern else applied_times(log)
+        for revision, at in committed.items():
+            # A node may apply several revisions at once: the first applied
+            # revision >= this one is when it became live.
+            later = [t for r, t in applied.items() if r >= revision]
+            if not later:
+                missing += 1
+                continue
+            latencies.append((min(later) - at) * 1000)
+    return latencies, missing
+
+
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -120,17 +139,7 @@ def main():
             time.sleep(args.interval)
         time.sleep(2)
 
-        latencies, missing = [], 0
-        for i in range(args.nodes):
-            applied = applied_times(os.path.join(workdir, f"node{i}.log"))
-            for revision, at in committed.items():
-                # A node may apply several revisions at once: the first
-                # applied revision >= this one is when it became live.
-                later = [t for r, t in applied.items() if r >= revision]
-                if not later:
-                    missing += 1
-                    continue
-                latencies.append((min(later) - at) * 1000)
+        latencies, missing = propagation_latencies(workdir, args.nodes, committed)
         print(f"{args.dialect}: {args.nodes} nodes, {args.changes} changes every "
               f"{args.interval}s: latency from commit to applied on a node (ms) "
               f"p50 {percentile(latencies, 50):.1f} p90 {percentile(latencies, 90):.1f} "

@@ -72,14 +72,18 @@ def subnet_sql(count):
     return "\n".join(out)
 
 
-def applied_times(log_path):
+def applied_times(log_path, pattern=APPLIED):
+    """{revision: epoch seconds} of the node's "revision R applied" lines;
+    `pattern` matches a line with the timestamp as group 1 and the revision
+    as the first other group that matched."""
     out = {}
     with open(log_path) as f:
         for line in f:
-            m = APPLIED.match(line)
+            m = pattern.match(line)
             if m:
                 ts = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f")
-                out[int(m.group(2))] = ts.replace(tzinfo=datetime.timezone.utc).timestamp()
+                revision = next(g for g in m.groups()[1:] if g is not None)
+                out[int(revision)] = ts.replace(tzinfo=datetime.timezone.utc).timestamp()
     return out
 
 

@@ -18,7 +18,6 @@ Usage (after `scripts/db.sh start; source <(scripts/db.sh env)`):
 """
 
 import argparse
-import datetime
 import json
 import os
 import re
@@ -30,22 +29,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "e2e"))
 import sqlcluster  # noqa: E402
-from config_propagation import cpu_seconds, database_pids, percentile  # noqa: E402
+from config_propagation import (cpu_seconds, database_pids, percentile,  # noqa: E402
+                                propagation_latencies)
 
 APPLIED = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) .*hosts database: "
                      r"(?:revision (\d+) applied|\d+ reservation\(s\) loaded at revision (\d+))")
-
-
-def applied_times(log_path):
-    out = {}
-    with open(log_path) as f:
-        for line in f:
-            m = APPLIED.match(line)
-            if m:
-                ts = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f")
-                out[int(m.group(2) or m.group(3))] = ts.replace(
-                    tzinfo=datetime.timezone.utc).timestamp()
-    return out
 
 
 def node_config(env, database, index, workdir):
@@ -121,15 +109,7 @@ def main():
             time.sleep(args.interval)
         time.sleep(2)
 
-        latencies, missing = [], 0
-        for i in range(args.nodes):
-            applied = applied_times(os.path.join(workdir, f"node{i}.log"))
-            for revision, at in committed.items():
-                later = [t for r, t in applied.items() if r >= revision]
-                if not later:
-                    missing += 1
-                    continue
-                latencies.append((min(later) - at) * 1000)
+        latencies, missing = propagation_latencies(workdir, args.nodes, committed, APPLIED)
         print(f"{args.dialect}: {args.nodes} nodes, {args.changes} reservations every "
               f"{args.interval}s: latency from commit to served by a node (ms) "
               f"p50 {percentile(latencies, 50):.1f} p90 {percentile(latencies, 90):.1f} "
