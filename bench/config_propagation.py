@@ -88,8 +88,8 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(description):
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--build", default="build")
     parser.add_argument("--dialect", choices=("mysql", "postgresql"), required=True)
     parser.add_argument("--nodes", type=int, default=10)
@@ -98,18 +98,26 @@ def main():
     parser.add_argument("--idle", type=float, default=10, help="seconds of idle measurement")
     args = parser.parse_args()
     os.environ.setdefault("SHOAL_BINARY_DIR", os.path.abspath(args.build))
+    return args
+
+
+def run_propagation(args, tag, node_config_fn, change_sql_fn, what, pattern=None, setup_sql=None):
+    """Starts args.nodes nodes (node_config_fn(env, database, i, workdir)),
+    measures their idle cost, makes args.changes changes (change_sql_fn(i)
+    runs one and SELECTs its revision and commit epoch), and prints the
+    latency from commit to applied on every node. Returns the exit code."""
     binary = os.path.join(os.path.abspath(args.build), "bin", "shoal-dhcp4")
     env = sqlcluster.DbEnv(args.dialect)
-    database = sqlcluster.ScratchDatabase(env, "propagation")
-    workdir = tempfile.mkdtemp(prefix="shoal-propagation-")
+    database = sqlcluster.ScratchDatabase(env, tag)
+    workdir = tempfile.mkdtemp(prefix=f"shoal-{tag}-")
     procs = []
     try:
-        database.query("INSERT INTO config4_global_parameter (name, server_tag, value) "
-                       "VALUES ('renew-timer', 'all', '1000')")
+        if setup_sql:
+            database.query(setup_sql)
         for i in range(args.nodes):
             path = os.path.join(workdir, f"node{i}.json")
             with open(path, "w") as f:
-                json.dump(node_config(env, database, i, workdir), f)
+                json.dump(node_config_fn(env, database, i, workdir), f)
             procs.append(subprocess.Popen(
                 [binary, "-c", path, "-p", str(31067 + 10 * i), "-P", str(31068 + 10 * i)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
@@ -129,18 +137,13 @@ def main():
 
         committed = {}
         for i in range(args.changes):
-            epoch = ("UNIX_TIMESTAMP(committed_at)" if args.dialect == "mysql"
-                     else "extract(epoch FROM committed_at)")
-            rows = database.query(
-                f"UPDATE config4_global_parameter SET value = '{2000 + i}' "
-                "WHERE name = 'renew-timer' AND server_tag = 'all'; "
-                f"SELECT revision, {epoch} FROM config4_revision ORDER BY revision DESC LIMIT 1")
+            rows = database.query(change_sql_fn(i))
             committed[int(rows[-1][0])] = float(rows[-1][1])
             time.sleep(args.interval)
         time.sleep(2)
 
-        latencies, missing = propagation_latencies(workdir, args.nodes, committed)
-        print(f"{args.dialect}: {args.nodes} nodes, {args.changes} changes every "
+        latencies, missing = propagation_latencies(workdir, args.nodes, committed, pattern)
+        print(f"{args.dialect}: {args.nodes} nodes, {args.changes} {what} every "
               f"{args.interval}s: latency from commit to applied on a node (ms) "
               f"p50 {percentile(latencies, 50):.1f} p90 {percentile(latencies, 90):.1f} "
               f"p99 {percentile(latencies, 99):.1f} max {max(latencies):.1f}; "
@@ -157,6 +160,21 @@ def main():
             except subprocess.TimeoutExpired:
                 p.kill()
         database.close()
+
+
+def main():
+    args = parse_args(__doc__.splitlines()[0])
+    epoch = ("UNIX_TIMESTAMP(committed_at)" if args.dialect == "mysql"
+             else "extract(epoch FROM committed_at)")
+
+    def change(i):
+        return (f"UPDATE config4_global_parameter SET value = '{2000 + i}' "
+                "WHERE name = 'renew-timer' AND server_tag = 'all'; "
+                f"SELECT revision, {epoch} FROM config4_revision ORDER BY revision DESC LIMIT 1")
+
+    return run_propagation(args, "propagation", node_config, change, "changes",
+                           setup_sql="INSERT INTO config4_global_parameter (name, server_tag, "
+                                     "value) VALUES ('renew-timer', 'all', '1000')")
 
 
 if __name__ == "__main__":
