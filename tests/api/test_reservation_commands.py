@@ -33,8 +33,7 @@ def body(lab, dialect):
     env = sqlcluster.DbEnv(dialect)
     database = sqlcluster.ScratchDatabase(env, "rescmd")
     try:
-        hosts_db = {"type": env.dialect, "name": database.name, "host": env.host,
-                    "port": env.port, "user": env.user, "password": env.password}
+        hosts_db = sqlcluster.database_map(env, database)
         subnets = [{"id": 1, "subnet": "127.0.0.0/8",
                     "pools": [{"pool": "127.1.0.1 - 127.1.255.254"}],
                     "reservations": [{"hw-address": FILE_MAC, "ip-address": "127.1.250.1",

@@ -188,11 +188,17 @@ class HostNet:
         return socket.socket(family, type_)
 
 
+def database_map(env, database):
+    """The scratch database as Kea's database map (lease-, hosts- or a
+    config-database)."""
+    return {"type": env.dialect, "name": database.name, "host": env.host, "port": env.port,
+            "user": env.user, "password": env.password}
+
+
 def node_config(env, database, control_socket, severity="INFO", reconnect=None, **globals_):
     """A Dhcp4 configuration for a loopback node on the SQL lease database.
     `reconnect`: extra lease-database keys (max-reconnect-tries, ...)."""
-    lease_db = {"type": env.dialect, "name": database.name, "host": env.host, "port": env.port,
-                "user": env.user, "password": env.password}
+    lease_db = database_map(env, database)
     lease_db.update(reconnect or {})
     dhcp4 = {
         "interfaces-config": {"interfaces": ["lo"]},

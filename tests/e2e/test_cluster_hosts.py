@@ -87,8 +87,7 @@ def body(lab, dialect):
     env = sqlcluster.DbEnv(dialect)
     database = sqlcluster.ScratchDatabase(env, "hosts")
     try:
-        hosts_db = {"type": env.dialect, "name": database.name, "host": env.host,
-                    "port": env.port, "user": env.user, "password": env.password}
+        hosts_db = sqlcluster.database_map(env, database)
         nodes = []
         for i in range(3):
             node = sqlcluster.Node(lab, env, database, i)
