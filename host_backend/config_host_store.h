@@ -22,6 +22,8 @@ class ConfigHostStore : public HostStore {
   absl::StatusOr<std::optional<Host>> FindByAddress(uint32_t subnet_id,
                                                     dhcp::Ipv4Address address) override;
   absl::StatusOr<std::vector<Host>> GetBySubnet(uint32_t subnet_id) override;
+  // Every reservation: the global ones, then each subnet's, in file order.
+  const std::vector<Host>& all() const { return hosts_; }
 
  private:
   using IdentifierKey = std::tuple<uint32_t, int, std::string>;

@@ -87,13 +87,7 @@ std::vector<std::pair<uint64_t, Host>> HostSources::AllOf(size_t source) {
   std::vector<std::pair<uint64_t, Host>> out;
   if (source == 0) {
     uint64_t position = 0;
-    for (const config::Reservation& r : config_.global_reservations) out.emplace_back(++position, r);
-    for (const config::Subnet4& subnet : config_.subnets) {
-      for (config::Reservation r : subnet.reservations) {
-        r.subnet_id = subnet.id;
-        out.emplace_back(++position, std::move(r));
-      }
-    }
+    for (const Host& h : file_.all()) out.emplace_back(++position, h);
     return out;
   }
   if (source > databases_.size()) return out;

@@ -124,9 +124,10 @@ class ReservationCommands {
     if (auto s = SubnetIdArgument(*args, /*required=*/true, &subnet); !s.ok()) {
       return Refuse(s.status());
     }
-    auto hosts = Current().sources->GetBySubnet(*subnet);
+    View view = Current();
+    auto hosts = view.sources->GetBySubnet(*subnet);
     if (!hosts.ok()) return Refuse(hosts.status());
-    return Listing(*hosts);
+    return Listing(view, *hosts);
   }
 
   CommandAnswer GetByHostname(const json& raw) {
@@ -141,7 +142,8 @@ class ReservationCommands {
       return Refuse(s.status());
     }
     const std::string wanted = absl::AsciiStrToLower(it->get<std::string>());
-    return Listing(Select([&](const config::Reservation& h) {
+    View view = Current();
+    return Listing(view, Select(view, [&](const config::Reservation& h) {
       return absl::AsciiStrToLower(h.hostname) == wanted && (!subnet || h.subnet_id == *subnet);
     }));
   }
@@ -158,7 +160,8 @@ class ReservationCommands {
     if (!type.ok()) return Refuse(type.status());
     auto identifier = IdentifierArgument(*args);
     if (!identifier.ok()) return Refuse(identifier.status());
-    return Listing(Select([&](const config::Reservation& h) {
+    View view = Current();
+    return Listing(view, Select(view, [&](const config::Reservation& h) {
       return SameIdentifier(h, *type, *identifier);
     }));
   }
@@ -173,7 +176,8 @@ class ReservationCommands {
     if (auto s = SubnetIdArgument(*args, /*required=*/false, &subnet); !s.ok()) {
       return Refuse(s.status());
     }
-    return Listing(Select([&](const config::Reservation& h) {
+    View view = Current();
+    return Listing(view, Select(view, [&](const config::Reservation& h) {
       return h.address == *address && (!subnet || h.subnet_id == *subnet);
     }));
   }
@@ -276,8 +280,7 @@ class ReservationCommands {
 
   // Every reservation of every source matching `keep`, in search order.
   std::vector<config::Reservation> Select(
-      const std::function<bool(const config::Reservation&)>& keep) {
-    View view = Current();
+      const View& view, const std::function<bool(const config::Reservation&)>& keep) {
     std::vector<config::Reservation> out;
     for (size_t source = 0; source < view.sources->source_count(); ++source) {
       for (auto& [id, host] : view.sources->AllOf(source)) {
@@ -287,8 +290,7 @@ class ReservationCommands {
     return out;
   }
 
-  CommandAnswer Listing(const std::vector<config::Reservation>& hosts) {
-    View view = Current();
+  CommandAnswer Listing(const View& view, const std::vector<config::Reservation>& hosts) {
     json list = json::array();
     for (const config::Reservation& h : hosts) list.push_back(ReservationToJson(h, Defs(view)));
     return CommandAnswer::Success(absl::StrCat(hosts.size(), " IPv4 host(s) found."),

@@ -29,6 +29,7 @@ absl::StatusOr<std::shared_ptr<ServingContext>> ServingContext::Create(
   // Subnets whose state carries over share their map; the pools of the
   // others are still to be read.
   std::vector<const config::Pool*> unread;
+  std::vector<uint32_t> fresh;  // subnets with a new map
   for (const config::Subnet4& subnet : context->config_->subnets) {
     std::shared_ptr<FreeAddressMap> map;
     if (previous != nullptr) {
@@ -40,6 +41,7 @@ absl::StatusOr<std::shared_ptr<ServingContext>> ServingContext::Create(
     if (map == nullptr) {
       map = std::make_shared<FreeAddressMap>(subnet, allocation_seed);
       for (const config::Pool& pool : subnet.pools) unread.push_back(&pool);
+      fresh.push_back(subnet.id);
     }
     context->free_maps_.emplace(subnet.id, std::move(map));
   }
@@ -52,16 +54,15 @@ absl::StatusOr<std::shared_ptr<ServingContext>> ServingContext::Create(
       if (r.address) context->MarkUsed(*r.address);
     }
   }
-  // Reservations of the hosts databases known now; later ones are caught
-  // when an address is picked (LeaseAllocator::Allowed).
+  // Reservations of the hosts databases known now, in the new maps (a
+  // shared map has them already); later ones are caught when an address is
+  // picked (LeaseAllocator::Allowed).
+  if (!fresh.empty()) fresh.push_back(0);  // global reservations may fall in them
   for (const auto& cache : sql_hosts_caches) {
-    for (const config::Subnet4& subnet : context->config_->subnets) {
-      for (const auto& host : cache->BySubnet(subnet.id)) {
+    for (uint32_t subnet_id : fresh) {
+      for (const auto& host : cache->BySubnet(subnet_id)) {
         if (host->reservation.address) context->MarkUsed(*host->reservation.address);
       }
-    }
-    for (const auto& host : cache->BySubnet(0)) {
-      if (host->reservation.address) context->MarkUsed(*host->reservation.address);
     }
   }
   auto mark = [&context](const std::vector<lease_backend::Lease4>& found) {
